@@ -1,0 +1,56 @@
+"""Site-wide endpoints that belong to no part of the domain: health, robots.txt, error pages."""
+
+import sys
+
+from django.db import DatabaseError, connection
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 with a small JSON body when the app and its database answer, 503 otherwise (SPEC §3)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /dashboard/",
+        "Disallow: /organiser/",
+        "Disallow: /accounts/",
+        "Disallow: /cart/",
+        "Disallow: /checkout/",
+        "Disallow: /orders/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The styled 500 page, or the styled 503 when the database is what failed (SPEC §4).
+
+    Rendered without the request's context processors: they may need the database that is down.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_DOWN_ERRORS):
+        body = loader.get_template("503.html").render({"request_path": request.path})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_path": request.path}))

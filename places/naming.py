@@ -1,0 +1,36 @@
+"""Full place names as people in each country write them, in the visitor's language."""
+
+from django.utils import translation
+
+THAI_PREFIXES_TH = {"village": "", "subdistrict": "ต.", "district": "อ.", "province": "จ."}
+BANGKOK_CODE = "10"
+
+
+def _thai_label(place, language: str) -> str:
+    name = place.name
+    in_bangkok = place.code.startswith(BANGKOK_CODE) and place.country == "TH"
+    if language == "th":
+        if place.level == "subdistrict":
+            return ("แขวง" if in_bangkok else "ต.") + name
+        if place.level == "district":
+            return name if name.startswith("เขต") or in_bangkok else "อ." + name
+        if place.level == "province":
+            return name if in_bangkok else "จ." + name
+        return name
+    if place.level == "subdistrict":
+        return ("Khwaeng " if in_bangkok else "Tambon ") + name
+    return name
+
+
+def full_name(place) -> str:
+    language = (translation.get_language() or "en")[:2]
+    chain = place.ancestors()
+    if place.country == "TH":
+        parts = [_thai_label(p, language) for p in chain]
+    else:
+        parts = [p.name for p in chain]
+    if language == "ja":
+        # Japanese addresses run from the largest place to the smallest.
+        return " ".join(reversed(parts))
+    separator = " " if language == "th" else ", "
+    return separator.join(parts)
