@@ -1,0 +1,65 @@
+"""Shared fixtures: the place tree, users of each role, a temporary media folder."""
+
+import pytest
+
+from places.models import Place
+from places.services import places_load
+from tests.factories import (
+    EventFactory,
+    OrganiserFactory,
+    ProducerFactory,
+    ProducerMembershipFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real place tree once into the test database."""
+    with django_db_blocker.unblock():
+        places_load()
+
+
+@pytest.fixture
+def places(db):
+    """The place tree; reloaded after a transactional test has flushed the database."""
+    if not Place.objects.filter(level="country").exists():
+        places_load()
+    return Place.objects
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(username="buyer")
+
+
+@pytest.fixture
+def producer_user(places):
+    membership = ProducerMembershipFactory(role="manager", producer__state="verified")
+    return membership.user
+
+
+@pytest.fixture
+def organiser_user(places):
+    return OrganiserFactory().user
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staffer", is_staff=True, is_superuser=True)
+
+
+__all__ = ["EventFactory", "ProducerFactory"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser tests skipped" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"BROWSER TESTS SKIPPED ({len(skipped)}): no chromium at /usr/bin/chromium", red=True, bold=True)
+        terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) to run the user journeys.", red=True)
