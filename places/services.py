@@ -90,3 +90,36 @@ def places_load(rows: Iterable[sources.PlaceRow] | None = None) -> Counter:
     return Counter(
         f"{country}:{level}" for country, level in Place.objects.values_list("country", "level")
     )
+
+
+def place_child_get_or_create(*, parent: Place, name_en: str, name_local: str = "", level: str = "village") -> Place:
+    """The place `name_en` of `level` under `parent` (a village under a tambon, or a district or
+    town under a province where the data packages stop).
+
+    The packages do not list villages, nor districts outside Thailand: producers name them when
+    they register. The same name under the same parent is the same place.
+    """
+    name_en, name_local = name_en.strip(), name_local.strip()
+    base = slugify(name_en) or level
+    code = f"{parent.code}-{base}"[:32]
+    existing = Place.objects.filter(country=parent.country, level=level, code=code).first()
+    if existing:
+        return existing
+    slug = f"{parent.slug}-{base}"[:110]
+    candidate, suffix = slug, 2
+    while Place.objects.filter(slug=candidate).exists():
+        candidate, suffix = f"{slug}-{suffix}", suffix + 1
+    village = Place(
+        country=parent.country,
+        level=level,
+        code=code,
+        parent=parent,
+        slug=candidate,
+        name_en=name_en,
+        name_local=name_local or name_en,
+        name_th=name_local if parent.country == "TH" else "",
+        name_ja=name_local if parent.country == "JP" else "",
+    )
+    village.full_clean()
+    village.save()
+    return village

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Producer, ProducerMembership
+from . import services
+from .models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,11 +13,55 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class PhotoInline(admin.TabularInline):
+    model = ProducerPhoto
+    extra = 0
+    readonly_fields = ("image",)
+
+
+class StateChangeInline(admin.TabularInline):
+    model = ProducerStateChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_state", "to_state", "changed_by", "reason", "changed_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Producer)
 class ProducerAdmin(admin.ModelAdmin):
-    list_display = ("name_en", "name", "kind", "state", "place", "created_at")
-    list_filter = ("state", "kind", "place__country")
+    list_display = ("name_en", "name", "kind", "state", "country", "province", "created_at")
+    list_filter = ("state", "kind", "country", ("province", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "name_en", "name_ja", "slug")
     raw_id_fields = ("place",)
-    inlines = [MembershipInline]
-    list_select_related = ("place",)
+    readonly_fields = ("state", "country", "province")
+    inlines = [MembershipInline, PhotoInline, StateChangeInline]
+    list_select_related = ("province",)
+    actions = ["verify_selected", "suspend_selected"]
+
+    def _change_state(self, request, queryset, to_state, reason):
+        changed = 0
+        for producer in queryset:
+            try:
+                services.producer_set_state(producer=producer, to_state=to_state, by=request.user, reason=reason)
+                changed += 1
+            except ValidationError as error:
+                self.message_user(request, f"{producer}: {' '.join(error.messages)}", messages.ERROR)
+        return changed
+
+    @admin.action(description=_("Verify the selected producers"))
+    def verify_selected(self, request, queryset):
+        changed = self._change_state(request, queryset, Producer.State.VERIFIED, "")
+        self.message_user(request, ngettext("%d producer verified.", "%d producers verified.", changed) % changed)
+
+    @admin.action(description=_("Suspend the selected producers"))
+    def suspend_selected(self, request, queryset):
+        changed = self._change_state(request, queryset, Producer.State.SUSPENDED, str(_("Suspended by staff.")))
+        self.message_user(request, ngettext("%d producer suspended.", "%d producers suspended.", changed) % changed)
+
+
+@admin.register(ProducerInvitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("producer", "user", "email", "role", "created_at", "accepted")
+    raw_id_fields = ("producer", "user", "invited_by")

@@ -7,8 +7,12 @@ from django.utils.text import slugify
 
 from catalogue.demo import LocalProductType, local_product_types
 from places.models import Place
+from places.services import place_child_get_or_create
 
-from .models import Producer, ProducerMembership
+from accounts.models import User
+
+from .demo_images import DemoImagePool
+from .models import Producer, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 # Vietnam merged provinces in 2025; the reference data still names the old ones.
 VIETNAM_MERGED_PROVINCES = {"Kien Giang": "An Giang", "Hai Duong": "Hai Phong", "Hanoi": "Ha Noi"}
@@ -66,17 +70,8 @@ class PlacePicker:
             return province
         district = self.rng.choice(self.districts[province.pk])
         tambon = self.rng.choice(self.tambons[district.pk])
-        village, _ = Place.objects.get_or_create(
-            country="TH",
-            level="village",
-            code=f"{tambon.code}-01",
-            defaults={
-                "parent": tambon,
-                "slug": f"ban-{tambon.slug}"[:120],
-                "name_en": f"Ban {tambon.name_en}",
-                "name_local": f"บ้าน{tambon.name_th}",
-                "name_th": f"บ้าน{tambon.name_th}",
-            },
+        village = place_child_get_or_create(
+            parent=tambon, name_en=f"Ban {tambon.name_en}", name_local=f"บ้าน{tambon.name_th}"
         )
         return village
 
@@ -94,10 +89,65 @@ def _names(row: LocalProductType, kind: str, village: Place) -> tuple[str, str, 
     return name, name_en, name_ja
 
 
+OWN_LANGUAGE = {"TH": "th", "JP": "ja", "KH": "km", "LA": "lo", "MM": "my", "VN": "vi"}
+FIRST_NAMES = {
+    "TH": ["Somsri", "Malee", "Boonmee", "Kanya", "Pranee", "Somchai", "Wanida", "Sunee", "Arunee", "Prasit"],
+    "JP": ["Haruko", "Kenji", "Yumiko", "Takeshi", "Sachiko", "Hiroshi", "Emiko", "Masaru"],
+    "KH": ["Sokha", "Dara", "Chenda", "Vanna", "Sophea"],
+    "LA": ["Keo", "Noy", "Bounmy", "Phonsavan", "Manivanh"],
+    "MM": ["Aye", "Thida", "Kyaw", "Mya", "Zaw"],
+    "VN": ["Lan", "Hoa", "Minh", "Thu", "Tuan"],
+}
+BANKS = {
+    "TH": ["Bank for Agriculture and Agricultural Cooperatives", "Krungthai Bank", "Government Savings Bank"],
+    "JP": ["Oita Bank", "Japan Post Bank"],
+    "KH": ["ACLEDA Bank"],
+    "LA": ["Banque pour le Commerce Exterieur Lao"],
+    "MM": ["Kanbawza Bank"],
+    "VN": ["Agribank"],
+}
+SUSPENSION_REASONS = [
+    "Listed products that are not made by the group; suspended until the members confirm their products.",
+    "The Thai FDA number given for the herbal balm does not match the registration.",
+]
+
+
+def _stories(row: LocalProductType, village: Place, makers: int, founded: int) -> tuple[str, str, str]:
+    place_en = village.name_en
+    story_en = (
+        f"{makers} makers in {place_en} make {row.product_en.lower()} the way their parents taught them: "
+        f"{row.technique}. The group came together in {founded} to keep the craft in the village and to sell "
+        f"directly to the people who use it."
+    )
+    story_ja = (
+        f"{village.name_ja or place_en}の作り手{makers}人が、親から受け継いだ技法で{row.product_ja}を作っています。"
+        f"{founded}年に技を村に残し、使う人に直接届けるためにグループを立ち上げました。"
+    )
+    if row.country == "TH":
+        own = (
+            f"สมาชิก {makers} คนใน{village.name_th or village.name_local}ทำ{row.product_th}ด้วยวิธีที่สืบทอดจากพ่อแม่ "
+            f"กลุ่มของเรารวมตัวกันเมื่อปี {founded + 543} เพื่อรักษาภูมิปัญญาไว้ในหมู่บ้านและขายตรงถึงผู้ใช้"
+        )
+    elif row.country == "JP":
+        own = story_ja
+    else:
+        own = ""
+    return own, story_en, story_ja
+
+
+def _thai_mobile(rng: random.Random) -> str:
+    return "0" + rng.choice("689") + "".join(rng.choice("0123456789") for _ in range(8))
+
+
 @transaction.atomic
-def demo_producers_create(*, rng: random.Random, count: int, managers) -> list[Producer]:
-    """`count` producers, cycling through the reference product types (most are Thai)."""
+def demo_producers_create(*, rng: random.Random, count: int, managers, photos_for: int = 60) -> list[Producer]:
+    """`count` producers, cycling through the reference product types (most are Thai).
+
+    Every producer gets a logo; the first `photos_for` get a gallery of two photos too. Pending
+    and suspended ones carry their verification history.
+    """
     picker = PlacePicker(rng)
+    pool = DemoImagePool(rng)
     types = list(local_product_types())
     used_slugs = set(Producer.objects.values_list("slug", flat=True))
     producers = []
@@ -105,12 +155,17 @@ def demo_producers_create(*, rng: random.Random, count: int, managers) -> list[P
         row = types[index % len(types)]
         kind = _weighted(rng, KIND_WEIGHTS)
         village = picker.village(picker.province(row))
+        province = village if village.level == "province" else Place.objects.with_ancestors().get(pk=village.pk).province
         name, name_en, name_ja = _names(row, kind, village)
         base = slugify(name_en)[:100] or f"producer-{index}"
         slug, suffix = base, 2
         while slug in used_slugs:
             slug, suffix = f"{base}-{suffix}", suffix + 1
         used_slugs.add(slug)
+        makers = 1 if kind == Producer.Kind.INDIVIDUAL else rng.randint(6, 60)
+        founded = rng.randint(1985, 2022)
+        story, story_en, story_ja = _stories(row, village, makers, founded)
+        own_language = OWN_LANGUAGE[row.country]
         producers.append(
             Producer(
                 name=name,
@@ -119,21 +174,84 @@ def demo_producers_create(*, rng: random.Random, count: int, managers) -> list[P
                 slug=slug,
                 kind=kind,
                 place=village,
+                province=province,
+                country=row.country,
+                own_language=own_language,
+                languages=sorted({own_language, "en"} if rng.random() < 0.4 else {own_language}),
+                story=story,
+                story_en=story_en,
+                story_ja=story_ja,
+                founded_year=founded,
+                member_count=makers,
+                contact_phone=_thai_mobile(rng) if row.country == "TH" else "",
+                contact_email=f"{slug[:40]}@demo.otop.example",
+                bank_name=rng.choice(BANKS[row.country]),
+                bank_account_name=name_en,
+                bank_account_number="".join(rng.choice("0123456789") for _ in range(10)),
+                promptpay_id=_thai_mobile(rng) if row.country == "TH" else "",
+                logo=pool.store_logo("producers/logos"),
                 state=_weighted(rng, STATE_WEIGHTS),
             )
         )
-    Producer.objects.bulk_create(producers, batch_size=500)
-    # The demo producer account manages the first two producers (one verified), so the
-    # dashboard shows a switch between groups.
     if producers and managers:
         producers[0].state = Producer.State.VERIFIED
-        producers[0].save(update_fields=["state"])
-        ProducerMembership.objects.bulk_create(
-            [
-                ProducerMembership(producer=producer, user=user, role=ProducerMembership.Role.MANAGER)
-                for producer in producers[:2]
-                for user in managers
-            ],
-            ignore_conflicts=True,
-        )
+    Producer.objects.bulk_create(producers, batch_size=500)
+
+    photos = [
+        ProducerPhoto(producer=producer, image=pool.store_photo("producers/photos"), position=position)
+        for producer in producers[:photos_for]
+        for position in (1, 2)
+    ]
+    ProducerPhoto.objects.bulk_create(photos, batch_size=500)
+
+    history = []
+    for producer in producers:
+        history.append(ProducerStateChange(producer=producer, to_state=Producer.State.PENDING, reason="Registered"))
+        if producer.state != Producer.State.PENDING:
+            history.append(
+                ProducerStateChange(
+                    producer=producer,
+                    from_state=Producer.State.PENDING,
+                    to_state=producer.state,
+                    reason=rng.choice(SUSPENSION_REASONS) if producer.state == Producer.State.SUSPENDED else "",
+                )
+            )
+    ProducerStateChange.objects.bulk_create(history, batch_size=1000)
+
+    # Members who make the products: accounts without a usable password, shown by first name.
+    members, memberships = [], []
+    for producer in producers:
+        for number in range(0 if producer.kind == Producer.Kind.INDIVIDUAL else rng.randint(1, 3)):
+            user = User(
+                username=f"{producer.slug[:40]}-member-{number + 1}",
+                first_name=rng.choice(FIRST_NAMES[producer.country]),
+                language=producer.own_language if producer.own_language in ("th", "ja") else "en",
+            )
+            user.set_unusable_password()
+            members.append(user)
+            memberships.append((producer, user, number == 0))
+    User.objects.bulk_create(members, batch_size=1000, ignore_conflicts=True)
+    saved = {u.username: u for u in User.objects.filter(username__in=[m.username for m in members])}
+    ProducerMembership.objects.bulk_create(
+        [
+            ProducerMembership(
+                producer=producer,
+                user=saved[user.username],
+                role=ProducerMembership.Role.MANAGER if first else ProducerMembership.Role.MEMBER,
+            )
+            for producer, user, first in memberships
+            if user.username in saved
+        ],
+        ignore_conflicts=True,
+    )
+    # The demo producer account manages the first two producers (one verified), so the
+    # dashboard shows a switch between groups.
+    ProducerMembership.objects.bulk_create(
+        [
+            ProducerMembership(producer=producer, user=user, role=ProducerMembership.Role.MANAGER)
+            for producer in producers[:2]
+            for user in managers
+        ],
+        ignore_conflicts=True,
+    )
     return producers

@@ -1,11 +1,28 @@
-"""Producers and community groups (SPEC §2.2) and the memberships that make a user a producer."""
+"""Producers and community groups (SPEC §2.2), their members, photos and verification history."""
+
+import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import ProducerQuerySet
+
+CURRENCY_BY_COUNTRY = {"TH": "THB", "JP": "JPY", "KH": "KHR", "LA": "LAK", "MM": "MMK", "VN": "VND"}
+
+
+class Language(models.TextChoices):
+    THAI = "th", _("Thai")
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    KHMER = "km", _("Khmer")
+    LAO = "lo", _("Lao")
+    BURMESE = "my", _("Burmese")
+    VIETNAMESE = "vi", _("Vietnamese")
+    CHINESE = "zh", _("Chinese")
 
 
 class Producer(models.Model):
@@ -20,7 +37,8 @@ class Producer(models.Model):
         VERIFIED = "verified", _("verified")
         SUSPENDED = "suspended", _("suspended")
 
-    name = models.CharField(_("name in the producer's own language"), max_length=200)
+    # Names: in the producer's own language, in English, and optionally in Japanese.
+    name = models.CharField(_("name in your own language"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200)
     name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -28,8 +46,64 @@ class Producer(models.Model):
     place = models.ForeignKey(
         "places.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="producers"
     )
+    # The province the place lies in, kept beside it so the directory filters and counts by
+    # province with an index instead of walking the tree; set by the services with `place`.
+    province = models.ForeignKey(
+        "places.Place", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    country = models.CharField(_("country"), max_length=2, editable=False, db_index=True)
+    own_language = models.CharField(
+        _("own language"), max_length=2, choices=Language.choices, default=Language.THAI
+    )
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language.choices),
+        verbose_name=_("languages spoken"),
+        default=list,
+        blank=True,
+    )
+    story = models.TextField(_("story in your own language"), blank=True)
+    story_en = models.TextField(_("story in English"), blank=True)
+    story_ja = models.TextField(_("story in Japanese"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    member_count = models.PositiveIntegerField(
+        _("number of makers"), null=True, blank=True, help_text=_("How many people make the products.")
+    )
+    contact_phone = models.CharField(
+        _("phone"),
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+()\- ]{6,32}$", _("Use digits, spaces, +, - and brackets only."))],
+    )
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    line_id = models.CharField(_("LINE ID"), max_length=64, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="producers/logos/", blank=True, max_length=200)
+
+    # Payment details used at checkout.
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    bank_account_number = models.CharField(
+        _("account number"),
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9\- ]{6,32}$", _("Use digits, spaces and - only."))],
+    )
+    promptpay_id = models.CharField(
+        _("PromptPay ID"),
+        max_length=20,
+        blank=True,
+        help_text=_("A Thai mobile number (10 digits) or national ID / tax ID (13 digits)."),
+        validators=[RegexValidator(r"^(0\d{9}|\d{13}|\d{15})$", _("Enter a 10-digit mobile number or a 13-digit ID."))],
+    )
+
     state = models.CharField(_("verification state"), max_length=12, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProducerQuerySet.as_manager()
 
@@ -37,21 +111,75 @@ class Producer(models.Model):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["state", "country", "province"]), models.Index(fields=["state", "-created_at"])]
 
     def __str__(self) -> str:
         return self.display_name
 
     @property
     def display_name(self) -> str:
-        """The name in the visitor's language: Japanese or English where given, else its own."""
+        """The name in the visitor's language, falling back to English, then its own."""
         language = (translation.get_language() or "en")[:2]
         if language == "ja" and self.name_ja:
             return self.name_ja
-        if language == "en" and self.name_en:
-            return self.name_en
-        if language == "th" and self.place.country != "TH" and self.name_en:
-            return self.name_en
-        return self.name or self.name_en
+        if language == self.own_language and self.name:
+            return self.name
+        return self.name_en or self.name
+
+    @property
+    def display_story(self) -> str:
+        """The story in the visitor's language, falling back to the producer's own language."""
+        language = (translation.get_language() or "en")[:2]
+        by_language = {"en": self.story_en, "ja": self.story_ja, self.own_language: self.story}
+        return by_language.get(language) or self.story or self.story_en
+
+    @property
+    def language_names(self) -> list[str]:
+        return [str(Language(code).label) for code in self.languages if code in Language.values]
+
+    @property
+    def country_name(self) -> str:
+        from places.models import Country
+
+        return str(Country(self.country).label) if self.country in Country.values else self.country
+
+    @property
+    def currency(self) -> str:
+        return CURRENCY_BY_COUNTRY.get(self.country, "THB")
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == self.State.VERIFIED
+
+
+class ProducerStateChange(models.Model):
+    """Who verified, suspended or reinstated a producer, when and why."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(_("from"), max_length=12, choices=Producer.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=Producer.State.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification history")
+        ordering = ["-changed_at", "-pk"]
+
+
+class ProducerPhoto(models.Model):
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="producers/photos/", max_length=200)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
 
 
 class ProducerMembership(models.Model):
@@ -67,7 +195,38 @@ class ProducerMembership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        ordering = ["joined_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["producer", "user"], name="producers_membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.producer}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ProducerInvitation(models.Model):
+    """A manager's invitation to join a producer, to an existing account or an e-mail address."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="producer_invitations"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=ProducerMembership.Role.choices, default="member")
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | models.Q(user__isnull=False), name="producers_invitation_has_invitee"
+            )
+        ]

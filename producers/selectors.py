@@ -1,0 +1,71 @@
+"""The reads of the producer pages."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+
+from accounts.models import User
+
+from .filters import SORTS, ProducerFilter
+from .models import Producer, ProducerMembership, ProducerPhoto
+from .services import invitations_for
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def producer_directory(*, params, page: str | None) -> dict:
+    """One page of verified producers filtered by `params`; invalid values are reported by the
+    filter form and ignored, so the result is never an error. A fixed number of queries.
+    """
+    base = Producer.objects.public().with_place().order_by(*SORTS["name"])
+    filterset = ProducerFilter(params, queryset=base)
+    filterset.is_valid()
+    queryset = filterset.qs
+    paginator = Paginator(queryset, DIRECTORY_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return {"filter": filterset, "page_obj": page_obj, "producers": list(page_obj.object_list), "paginator": paginator}
+
+
+def producer_profile(*, slug: str) -> Producer:
+    """A verified producer with its place chain, photos and members (by first name) prefetched."""
+    members = ProducerMembership.objects.select_related("user").order_by("joined_at", "pk")
+    return (
+        Producer.objects.public()
+        .with_place()
+        .prefetch_related(
+            Prefetch("photos", queryset=ProducerPhoto.objects.order_by("position", "pk")),
+            Prefetch("memberships", queryset=members),
+        )
+        .get(slug=slug)
+    )
+
+
+def member_first_names(producer: Producer) -> list[str]:
+    """Members' first names only: the public profile never shows user names or e-mails."""
+    return [m.user.first_name for m in producer.memberships.all() if m.user.first_name]
+
+
+def dashboard_memberships(*, user: User) -> list[ProducerMembership]:
+    return list(
+        ProducerMembership.objects.filter(user=user)
+        .select_related("producer__province")
+        .order_by("producer__name_en")
+    )
+
+
+def dashboard_home(*, producer: Producer, user: User) -> dict:
+    """The dashboard's first page: state and its history, members, open invitations."""
+    return {
+        "state_changes": list(producer.state_changes.select_related("changed_by")[:10]),
+        "members": list(producer.memberships.select_related("user").order_by("joined_at", "pk")),
+        "open_invitations": list(producer.invitations.filter(answered_at__isnull=True).select_related("user")),
+        "my_invitations": list(invitations_for(user)),
+    }
+
+
+def verification_queue(*, state: str = "pending") -> list[Producer]:
+    return list(
+        Producer.objects.filter(state=state)
+        .with_place()
+        .prefetch_related(Prefetch("memberships", queryset=ProducerMembership.objects.select_related("user")))
+        .order_by("created_at")[:200]
+    )

@@ -1,0 +1,343 @@
+"""The producer's own area, /dashboard/, and the staff verification queue."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from accounts.views.public import add_service_errors
+from places.models import Place
+from places.services import place_child_get_or_create
+
+from .. import services
+from ..forms import (
+    InviteForm,
+    LogoForm,
+    PaymentForm,
+    PhotoForm,
+    ProducerProfileForm,
+    RegistrationBasicsForm,
+    RegistrationPlaceForm,
+    StateChangeForm,
+)
+from ..models import Producer, ProducerInvitation
+from ..selectors import dashboard_home, verification_queue
+from .mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin, StaffRequiredMixin
+
+REGISTRATION_SESSION_KEY = "producer_registration"
+
+
+def _flash_error(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class DashboardView(ProducerMemberRequiredMixin, TemplateView):
+    template_name = "producers/manage/dashboard.html"
+    require_membership = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.producer is None:
+            from ..services import invitations_for
+
+            return context | {"my_invitations": list(invitations_for(self.request.user))}
+        return context | dashboard_home(producer=self.producer, user=self.request.user)
+
+
+class SwitchProducerView(ProducerMemberRequiredMixin, View):
+    def post(self, request):
+        try:
+            producer_id = int(request.POST.get("producer", ""))
+        except ValueError:
+            raise Http404 from None
+        if not any(m.producer_id == producer_id for m in self.memberships):
+            raise Http404
+        request.session[CURRENT_PRODUCER_SESSION_KEY] = producer_id
+        return redirect("producers:dashboard")
+
+
+class RegisterView(ProducerMemberRequiredMixin, FormView):
+    """Registration, step 1 of 2: names, kind, language and province."""
+
+    template_name = "producers/manage/register_basics.html"
+    form_class = RegistrationBasicsForm
+    require_membership = False
+
+    def get_initial(self):
+        return self.request.session.get(REGISTRATION_SESSION_KEY, {})
+
+    def form_valid(self, form):
+        self.request.session[REGISTRATION_SESSION_KEY] = form.cleaned_data
+        return redirect("producers:register_place")
+
+
+class RegisterPlaceView(ProducerMemberRequiredMixin, FormView):
+    """Registration, step 2 of 2: the exact place, the story and contacts; then save."""
+
+    template_name = "producers/manage/register_place.html"
+    form_class = RegistrationPlaceForm
+    require_membership = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.basics = request.session.get(REGISTRATION_SESSION_KEY)
+        if not self.basics:
+            return redirect("producers:register")
+        self.province = Place.objects.filter(level="province", pk=self.basics.get("province")).first()
+        if self.province is None:
+            return redirect("producers:register")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"province": self.province}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"basics": self.basics, "province": self.province}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        basics = {k: v for k, v in self.basics.items() if k != "province"}
+        try:
+            place = data.get("tambon") or self.province
+            if data.get("town"):
+                place = place_child_get_or_create(parent=place, name_en=data["town"], level="district")
+            if data.get("village"):
+                place = place_child_get_or_create(parent=place, name_en=data["village"])
+            producer = services.producer_register(
+                user=self.request.user,
+                place=place,
+                story=data.get("story", ""),
+                contact_phone=data.get("contact_phone", ""),
+                contact_email=data.get("contact_email", ""),
+                languages=[basics["own_language"]],
+                **basics,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        del self.request.session[REGISTRATION_SESSION_KEY]
+        self.request.session[CURRENT_PRODUCER_SESSION_KEY] = producer.pk
+        messages.success(
+            self.request,
+            _("%(name)s is registered. Our staff will verify it soon; until then it is not shown to visitors.")
+            % {"name": producer.display_name},
+        )
+        return redirect("producers:dashboard")
+
+
+class ProfileEditView(ProducerMemberRequiredMixin, FormView):
+    template_name = "producers/manage/profile_form.html"
+    form_class = ProducerProfileForm
+    success_url = reverse_lazy("producers:dashboard")
+
+    def get_form_kwargs(self):
+        # A copy, so a failed save never leaves the shown producer half-changed.
+        return super().get_form_kwargs() | {"instance": Producer.objects.get(pk=self.producer.pk)}
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+        try:
+            services.producer_update_profile(producer=Producer.objects.get(pk=self.producer.pk), **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your profile is saved."))
+        return super().form_valid(form)
+
+
+class PaymentEditView(ProducerMemberRequiredMixin, FormView):
+    template_name = "producers/manage/payment_form.html"
+    form_class = PaymentForm
+    success_url = reverse_lazy("producers:dashboard")
+    managers_only = True
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": Producer.objects.get(pk=self.producer.pk)}
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in services.PAYMENT_FIELDS}
+        try:
+            services.producer_update_payment(
+                producer=Producer.objects.get(pk=self.producer.pk), by=self.request.user, **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Payment details saved."))
+        return super().form_valid(form)
+
+
+class PhotosView(ProducerMemberRequiredMixin, FormView):
+    """The logo and the photo gallery."""
+
+    template_name = "producers/manage/photos.html"
+    form_class = PhotoForm
+    success_url = reverse_lazy("producers:photos")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "photos": list(self.producer.photos.all()),
+            "logo_form": kwargs.get("logo_form") or LogoForm(),
+            "max_photos": services.MAX_PHOTOS,
+        }
+
+    def form_valid(self, form):
+        try:
+            services.producer_add_photo(
+                producer=self.producer, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+            )
+        except ValidationError as error:
+            form.add_error("image", error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Photo added."))
+        return super().form_valid(form)
+
+
+class LogoUploadView(ProducerMemberRequiredMixin, FormView):
+    template_name = "producers/manage/photos.html"
+    form_class = LogoForm
+    success_url = reverse_lazy("producers:photos")
+
+    def form_valid(self, form):
+        try:
+            services.producer_set_logo(producer=self.producer, upload=form.cleaned_data["logo"])
+        except ValidationError as error:
+            form.add_error("logo", error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Logo saved."))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=PhotoForm(), logo_form=form)
+            | {"photos": list(self.producer.photos.all()), "max_photos": services.MAX_PHOTOS}
+        )
+
+
+class PhotoDeleteView(ProducerMemberRequiredMixin, View):
+    def post(self, request, photo_id: int):
+        try:
+            services.producer_delete_photo(producer=self.producer, photo_id=photo_id)
+        except ValidationError:
+            raise Http404 from None
+        messages.success(request, _("Photo deleted."))
+        return redirect("producers:photos")
+
+
+class MembersView(ProducerMemberRequiredMixin, FormView):
+    template_name = "producers/manage/members.html"
+    form_class = InviteForm
+    success_url = reverse_lazy("producers:members")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | dashboard_home(producer=self.producer, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            services.membership_invite(producer=self.producer, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Invitation sent."))
+        return super().form_valid(form)
+
+
+class MemberChangeView(ProducerMemberRequiredMixin, View):
+    """A manager removes a member or changes a member's role."""
+
+    managers_only = True
+
+    def post(self, request, membership_id: int):
+        action = request.POST.get("action")
+        try:
+            if action == "remove":
+                services.membership_remove(producer=self.producer, by=request.user, membership_id=membership_id)
+                messages.success(request, _("Member removed."))
+            elif action in ("manager", "member"):
+                services.membership_set_role(
+                    producer=self.producer, by=request.user, membership_id=membership_id, role=action
+                )
+                messages.success(request, _("Role changed."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except ValidationError as error:
+            _flash_error(request, error)
+        return redirect("producers:members")
+
+
+class LeaveView(ProducerMemberRequiredMixin, View):
+    def post(self, request):
+        try:
+            services.membership_leave(producer=self.producer, user=request.user)
+        except ValidationError as error:
+            _flash_error(request, error)
+            return redirect("producers:members")
+        request.session.pop(CURRENT_PRODUCER_SESSION_KEY, None)
+        messages.success(request, _("You have left %(name)s.") % {"name": self.producer.display_name})
+        return redirect("producers:dashboard")
+
+
+class InvitationView(ProducerMemberRequiredMixin, TemplateView):
+    template_name = "producers/manage/invitation.html"
+    require_membership = False
+
+    def get_invitation(self) -> ProducerInvitation:
+        invitation = services.invitations_for(self.request.user).filter(token=self.kwargs["token"]).first()
+        if invitation is None:
+            raise Http404
+        return invitation
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"invitation": self.get_invitation()}
+
+    def post(self, request, token: str):
+        invitation = self.get_invitation()
+        accept = request.POST.get("answer") == "accept"
+        services.invitation_answer(invitation=invitation, user=request.user, accept=accept)
+        if accept:
+            request.session[CURRENT_PRODUCER_SESSION_KEY] = invitation.producer_id
+            messages.success(request, _("You are now a member of %(name)s.") % {"name": invitation.producer.display_name})
+        else:
+            messages.info(request, _("Invitation declined."))
+        return redirect("producers:dashboard")
+
+
+class VerificationQueueView(StaffRequiredMixin, TemplateView):
+    template_name = "producers/manage/verification_queue.html"
+
+    def get_context_data(self, **kwargs):
+        state = self.request.GET.get("state", Producer.State.PENDING)
+        if state not in Producer.State.values:
+            state = Producer.State.PENDING
+        return super().get_context_data(**kwargs) | {
+            "producers": verification_queue(state=state),
+            "state": state,
+            "states": Producer.State.choices,
+            "form": StateChangeForm(),
+        }
+
+
+class ProducerStateView(StaffRequiredMixin, View):
+    def post(self, request, pk: int):
+        producer = get_object_or_404(Producer, pk=pk)
+        form = StateChangeForm(request.POST)
+        to_state = request.POST.get("to_state", "")
+        if form.is_valid():
+            try:
+                services.producer_set_state(
+                    producer=producer, to_state=to_state, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is now %(state)s.")
+                    % {"name": producer.display_name, "state": Producer.State(to_state).label},
+                )
+            except ValidationError as error:
+                _flash_error(request, error)
+        else:
+            messages.error(request, _("The reason is too long."))
+        return redirect(f"{reverse_lazy('producers:verification_queue')}?state={producer.state}")

@@ -1,0 +1,32 @@
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from ..models import Producer
+from ..selectors import member_first_names, producer_directory, producer_profile
+from ..seo import organization_jsonld
+
+
+class ProducerListView(TemplateView):
+    template_name = "producers/producer_list.html"
+
+    def get_context_data(self, **kwargs):
+        directory = producer_directory(params=self.request.GET, page=self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(**kwargs) | directory | {"query_without_page": query.urlencode()}
+
+
+class ProducerDetailView(TemplateView):
+    template_name = "producers/producer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            producer = producer_profile(slug=kwargs["slug"])
+        except Producer.DoesNotExist:
+            raise Http404("No such producer") from None
+        return super().get_context_data(**kwargs) | {
+            "producer": producer,
+            "photos": list(producer.photos.all()),
+            "member_names": member_first_names(producer),
+            "jsonld": organization_jsonld(producer, request=self.request),
+        }
