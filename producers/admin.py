@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +40,7 @@ class ProducerAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, PhotoInline, StateChangeInline]
     list_select_related = ("province",)
     actions = ["verify_selected", "suspend_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _change_state(self, request, queryset, to_state, reason):
         changed = 0

@@ -87,6 +87,7 @@ class RegistrationPlaceForm(forms.Form):
 
 
 class ProducerProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -48,6 +48,9 @@ class ProducerFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"weaving-group-{n}")
     kind = Producer.Kind.COMMUNITY_GROUP
     place = factory.LazyFunction(thai_tambon)
+    province = factory.LazyAttribute(lambda o: o.place if o.place.level == "province" else o.place.province)
+    country = factory.LazyAttribute(lambda o: o.place.country)
+    own_language = "th"
     state = Producer.State.VERIFIED
 
 
