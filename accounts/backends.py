@@ -17,3 +17,24 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_username(request, credentials: dict | None = None) -> str | None:
+    """The name django-axes counts failed logins under (AXES_USERNAME_CALLABLE).
+
+    The login form takes the user name or the e-mail address in any case, so failures count
+    against the account the login names however it was spelt: ten for one account lock it (SPEC §4),
+    not ten for each spelling. A login that names no account counts as typed, in lower case.
+    """
+    if credentials:
+        login = credentials.get("username")
+    else:
+        login = getattr(request, "data", request.POST).get("username")
+    if not login:
+        return login
+    # Axes asks several times per request; look the account up once.
+    known = request.__dict__.setdefault("_lockout_usernames", {}) if request is not None else {}
+    if login not in known:
+        account = get_user_model().objects.by_login(login).values_list("username", flat=True).first()
+        known[login] = account or login.strip().lower()
+    return known[login]

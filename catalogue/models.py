@@ -1,1 +1,240 @@
-"""Models arrive with the catalogue issue."""
+"""The catalogue (SPEC §2.3): categories, products with their local-brand metadata, photos and
+certifications."""
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ProductQuerySet
+
+
+def _localised(obj, stem: str, fallbacks: tuple[str, ...] = ("en", "local")) -> str:
+    """`obj.<stem>_<language>` for the visitor's language, then the fallbacks, then any."""
+    language = (translation.get_language() or "en")[:2]
+    for suffix in (language, *fallbacks):
+        value = getattr(obj, f"{stem}_{suffix}", "")
+        if value:
+            return value
+    for suffix in ("en", "th", "ja", "local"):
+        value = getattr(obj, f"{stem}_{suffix}", "")
+        if value:
+            return value
+    return ""
+
+
+class Currency(models.TextChoices):
+    THB = "THB", _("Thai baht")
+    JPY = "JPY", _("Japanese yen")
+    KHR = "KHR", _("Cambodian riel")
+    LAK = "LAK", _("Lao kip")
+    MMK = "MMK", _("Myanmar kyat")
+    VND = "VND", _("Vietnamese dong")
+
+
+class Category(models.Model):
+    """The five OTOP categories and their sub-categories (a fixed, translated tree)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_en = models.CharField(_("name in English"), max_length=120)
+    name_th = models.CharField(_("name in Thai"), max_length=120)
+    name_ja = models.CharField(_("name in Japanese"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name", ("en",))
+
+    @property
+    def top(self) -> "Category":
+        return self.parent if self.parent_id else self
+
+
+class StarScheme(models.TextChoices):
+    OTOP = "otop", _("OTOP Product Champion (1–5 stars)")
+    OCOP = "ocop", _("OCOP (3–5 stars)")
+
+
+# How long an award stands: OTOP stars are awarded every two years, OCOP stars for 36 months.
+STAR_VALIDITY_YEARS = {StarScheme.OTOP: 2, StarScheme.OCOP: 3}
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    producer = models.ForeignKey(
+        "producers.Producer", verbose_name=_("producer"), on_delete=models.CASCADE, related_name="products"
+    )
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products")
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_th = models.CharField(_("name in Thai"), max_length=200, blank=True)
+    name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
+    name_local = models.CharField(_("name in the producer's own language"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_th = models.TextField(_("description in Thai"), blank=True)
+    description_ja = models.TextField(_("description in Japanese"), blank=True)
+    description_local = models.TextField(_("description in the producer's own language"), blank=True)
+
+    price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, editable=False)
+    # The price in Thai baht at the site's reference rates, so prices in different currencies can
+    # be sorted and filtered together; set by the services with `price`.
+    price_reference = models.DecimalField(max_digits=16, decimal_places=2, editable=False, default=0)
+    unit = models.CharField(_("unit"), max_length=80, blank=True, help_text=_("e.g. 1 piece, 200 g jar, 2 m length"))
+    weight_grams = models.PositiveIntegerField(_("weight for shipping (g)"), null=True, blank=True)
+    stock = models.IntegerField(_("in stock"), default=0, validators=[MinValueValidator(0)])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    # Local-brand metadata.
+    origin = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("origin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The village or tambon where it is made, if not the producer's own."),
+    )
+    local_brand_name = models.CharField(_("local brand name"), max_length=120, blank=True)
+    technique = models.CharField(_("traditional technique"), max_length=200, blank=True)
+    materials = models.CharField(_("materials"), max_length=200, blank=True)
+    star_scheme = models.CharField(_("star rating scheme"), max_length=4, choices=StarScheme.choices, blank=True)
+    star_rating = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
+    star_year = models.PositiveSmallIntegerField(
+        _("year awarded"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    story_en = models.TextField(_("story in English"), blank=True)
+    story_th = models.TextField(_("story in Thai"), blank=True)
+    story_ja = models.TextField(_("story in Japanese"), blank=True)
+    story_local = models.TextField(_("story in the producer's own language"), blank=True)
+
+    # Where the product comes from, for the catalogue's filters: the origin's province and
+    # country, or the producer's. Set by the services.
+    country = models.CharField(_("country"), max_length=2, editable=False)
+    province = models.ForeignKey(
+        "places.Place", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["position", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="catalogue_product_price_not_negative"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="catalogue_product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=(
+                    Q(star_scheme="", star_rating__isnull=True)
+                    | Q(star_scheme="otop", star_rating__gte=1, star_rating__lte=5)
+                    | Q(star_scheme="ocop", star_rating__gte=3, star_rating__lte=5)
+                ),
+                name="catalogue_product_star_range_per_scheme",
+                violation_error_message=_("OTOP stars run from 1 to 5, OCOP stars from 3 to 5."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "country", "province"]),
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "price_reference"]),
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["producer", "status", "position"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+    @property
+    def description(self) -> str:
+        return _localised(self, "description")
+
+    @property
+    def story(self) -> str:
+        return _localised(self, "story")
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def star_valid_until(self) -> int | None:
+        """The last year the star rating stands (OTOP: two years, OCOP: 36 months)."""
+        if not (self.star_scheme and self.star_year):
+            return None
+        return self.star_year + STAR_VALIDITY_YEARS[StarScheme(self.star_scheme)] - 1
+
+    @property
+    def star_current(self) -> bool:
+        valid_until = self.star_valid_until
+        return valid_until is not None and valid_until >= date.today().year
+
+
+class CertificationType(models.TextChoices):
+    TCPS = "tcps", _("Thai Community Product Standard (TCPS / มผช.)")
+    THAI_FDA = "thai-fda", _("Thai FDA registration (อย.)")
+    HALAL = "halal", _("Halal")
+    ORGANIC = "organic", _("Organic")
+    GI = "gi", _("Geographical Indication (GI)")
+    GAP = "gap", _("Good Agricultural Practice (GAP)")
+    JAS = "jas", _("Japanese Agricultural Standard (JAS)")
+
+
+class Certification(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("certification"), max_length=10, choices=CertificationType.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("e.g. the registered GI name"))
+    number = models.CharField(_("number"), max_length=80, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["product", "kind"], name="catalogue_certification_once_per_kind")]
+        indexes = [models.Index(fields=["kind", "product"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ProductPhoto(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="products/", max_length=200)
+    alt_text = models.CharField(_("description of the photo"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["product", "position"])]

@@ -1,27 +1,240 @@
-from django.db.models import Count
+"""The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
 
 from events.models import Event
-from places.models import Country
+from places.models import Country, Place
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
+from .filters import SORT_CHOICES, SORTS, ProductFilter
+from .models import Category, Certification, CertificationType, Product, ProductPhoto
+
+PAGE_SIZE = 24
 HOME_PRODUCERS = 8
+HOME_PRODUCTS = 8
 HOME_EVENTS = 3
+PROVINCE_FACET_SIZE = 12
+MORE_LIKE_THIS = 4
+FACETS = ("category", "country", "province", "stars", "certification")
 
 
 def home_page_content() -> dict:
-    """What the home page shows: featured producers, upcoming events, the countries with counts.
+    """What the home page shows: new products, featured producers, upcoming events, countries.
 
     A fixed number of queries whatever the size of the catalogue.
     """
+    products = list(Product.objects.public().with_card_data().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
     producers = list(
         Producer.objects.public().select_related(f"place__{ANCESTOR_PATH}").order_by("-created_at")[:HOME_PRODUCERS]
     )
     events = list(Event.objects.upcoming().select_related(f"place__{ANCESTOR_PATH}")[:HOME_EVENTS])
-    producer_counts = dict(
-        Producer.objects.public().order_by().values_list("place__country").annotate(n=Count("pk"))
-    )
+    producer_counts = dict(Producer.objects.public().order_by().values_list("country").annotate(n=Count("pk")))
     countries = [
         {"code": code, "name": label, "producer_count": producer_counts.get(code, 0)} for code, label in Country.choices
     ]
-    return {"featured_producers": producers, "upcoming_events": events, "countries": countries}
+    return {"featured_products": products, "featured_producers": producers, "upcoming_events": events, "countries": countries}
+
+
+def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ...] = ()):
+    """Apply the valid filters of a validated filterset, leaving out `exclude` (for facets)."""
+    for name, value in filterset.form.cleaned_data.items():
+        if name in exclude or name == "sort" or value in (None, ""):
+            continue
+        queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def _link(params: QueryDict, key: str, value: str | None) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(key, None)
+    else:
+        query[key] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
+    """Counts beside each filter: each facet counts the products that match every other filter,
+    so each count equals the number of results that clicking it shows. Five queries."""
+    base = Product.objects.public().order_by()
+    data = filterset.form.cleaned_data
+    facets = {}
+
+    categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
+    rows = (
+        _apply_filters(filterset, base, exclude=("category",))
+        .annotate(top=Coalesce("category__parent_id", "category_id"))
+        .values("top")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["top"]: row["n"] for row in rows}
+    selected = data.get("category")
+    selected_top = selected.top if selected else None
+    facets["category"] = [
+        {
+            "label": category.name,
+            "count": counts.get(pk, 0),
+            "selected": selected_top is not None and selected_top.pk == pk,
+            "url": _link(params, "category", None if selected_top and selected_top.pk == pk else category.slug),
+        }
+        for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
+    ]
+
+    rows = _apply_filters(filterset, base, exclude=("country", "province")).values("country").annotate(n=Count("pk"))
+    counts = {row["country"]: row["n"] for row in rows}
+    facets["country"] = [
+        {
+            "label": label,
+            "count": counts.get(code, 0),
+            "selected": data.get("country") == code,
+            "url": _link(params, "country", None if data.get("country") == code else code),
+        }
+        for code, label in Country.choices
+    ]
+
+    rows = list(
+        _apply_filters(filterset, base, exclude=("province",))
+        .values("province")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "province")[:PROVINCE_FACET_SIZE]
+    )
+    chosen = data.get("province")
+    ids = [row["province"] for row in rows]
+    places = {p.pk: p for p in Place.objects.filter(pk__in=ids + ([chosen.pk] if chosen else []))}
+    entries = [(places[row["province"]], row["n"]) for row in rows if row["province"] in places]
+    if chosen and chosen.pk not in ids:
+        entries.insert(0, (chosen, 0))
+    facets["province"] = [
+        {
+            "label": place.name,
+            "count": count,
+            "selected": chosen is not None and chosen.pk == place.pk,
+            "url": _link(params, "province", None if chosen and chosen.pk == place.pk else place.slug),
+        }
+        for place, count in entries
+    ]
+
+    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("pk"))
+    by_rating = {row["star_rating"]: row["n"] for row in rows if row["star_rating"]}
+    chosen_stars = data.get("stars")
+    facets["stars"] = [
+        {
+            "label": str(stars),
+            "stars": stars,
+            "count": sum(n for rating, n in by_rating.items() if rating >= stars),
+            "selected": chosen_stars == str(stars),
+            "url": _link(params, "stars", None if chosen_stars == str(stars) else str(stars)),
+        }
+        for stars in range(5, 0, -1)
+    ]
+
+    products = _apply_filters(filterset, base, exclude=("certification",))
+    rows = (
+        Certification.objects.filter(product__in=products.values("pk"))
+        .values("kind")
+        .annotate(n=Count("product", distinct=True))
+    )
+    counts = {row["kind"]: row["n"] for row in rows}
+    facets["certification"] = [
+        {
+            "label": label,
+            "count": counts.get(kind, 0),
+            "selected": data.get("certification") == kind,
+            "url": _link(params, "certification", None if data.get("certification") == kind else kind),
+        }
+        for kind, label in CertificationType.choices
+    ]
+    return facets
+
+
+def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
+    """One page of /products/ with every filter of SPEC §3 and the facet counts.
+
+    Invalid parameters are reported by the filter form and ignored, so the page always answers.
+    A fixed number of queries for any page size and catalogue size.
+    """
+    filterset = ProductFilter(params, queryset=Product.objects.public())
+    filterset.is_valid()
+    sort = filterset.form.cleaned_data.get("sort") or ("relevance" if filterset.form.cleaned_data.get("q") else "newest")
+    results = _apply_filters(filterset, Product.objects.public()).order_by(*SORTS[sort])
+    paginator = Paginator(results.with_card_data(), PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return {
+        "filter": filterset,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "products": list(page_obj.object_list),
+        "facets": _facets(filterset, params),
+        "sort": sort,
+        "sort_choices": SORT_CHOICES,
+        "facet_values": [
+            (name, getattr(value, "slug", value))
+            for name in FACETS
+            if (value := filterset.form.cleaned_data.get(name)) not in (None, "")
+        ],
+        "active_filters": [name for name, value in filterset.form.cleaned_data.items() if value not in (None, "") and name != "sort"],
+    }
+
+
+def product_page(*, slug: str) -> dict:
+    """A public product with everything its page shows, and "more from" lists. Fixed queries."""
+    product = (
+        Product.objects.public()
+        .select_related(
+            "category__parent",
+            "province",
+            f"origin__{ANCESTOR_PATH}",
+            f"producer__place__{ANCESTOR_PATH}",
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk")),
+            "certifications",
+        )
+        .get(slug=slug)
+    )
+    from_producer = list(
+        Product.objects.public()
+        .filter(producer_id=product.producer_id)
+        .exclude(pk=product.pk)
+        .with_card_data()
+        .order_by("position", "-published_at")[:MORE_LIKE_THIS]
+    )
+    village = product.origin or product.producer.place
+    from_place = list(
+        Product.objects.public()
+        .filter(Q(origin=village) | Q(origin__isnull=True, producer__place=village) | Q(producer__place=village))
+        .exclude(producer_id=product.producer_id)
+        .with_card_data()
+        .order_by("-published_at")[:MORE_LIKE_THIS]
+    )
+    if not from_place:
+        from_place = list(
+            Product.objects.public()
+            .filter(province_id=product.province_id)
+            .exclude(producer_id=product.producer_id)
+            .with_card_data()
+            .order_by("-published_at")[:MORE_LIKE_THIS]
+        )
+    return {"product": product, "photos": list(product.photos.all()), "more_from_producer": from_producer, "more_from_place": from_place, "place": village}
+
+
+def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:
+    """The producer's own listings in their order, with a cover photo, for the dashboard."""
+    listings = Product.objects.filter(producer=producer).select_related("category").prefetch_related(
+        Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk"))
+    )
+    if status:
+        listings = listings.filter(status=status)
+    return list(listings.order_by("position", "-created_at"))
+
+
+def producer_products(*, producer: Producer, limit: int = 48) -> list[Product]:
+    """A producer's published products for its public profile."""
+    return list(
+        Product.objects.public().filter(producer=producer).with_card_data().order_by("position", "-published_at")[:limit]
+    )

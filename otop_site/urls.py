@@ -23,6 +23,7 @@ if settings.SERVE_MEDIA:
 # Pages in English at unprefixed URLs, Thai under /th/, Japanese under /ja/ (SPEC §3).
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
+    path("", include("catalogue.urls")),
     path("", include("producers.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Category, Product
 from places.models import Country, Place
 
 from .models import Producer
@@ -20,6 +21,13 @@ class ProducerFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All provinces"),
     )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Makes"),
+        queryset=Category.objects.filter(parent__isnull=True),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        method="filter_category",
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Producer.Kind.choices, empty_label=_("All kinds"))
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -31,7 +39,14 @@ class ProducerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Producer
-        fields = ["q", "country", "province", "kind"]
+        fields = ["q", "country", "province", "category", "kind"]
+
+    def filter_category(self, queryset, name, value):
+        """Producers with a published product in the category or one of its sub-categories."""
+        products = Product.objects.public().filter(producer=OuterRef("pk")).filter(
+            Q(category=value) | Q(category__parent=value)
+        )
+        return queryset.filter(Exists(products))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["name"]))

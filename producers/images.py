@@ -70,7 +70,12 @@ def clean_upload(upload) -> ContentFile:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError, SyntaxError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own check in Image.open fires before ours for images past ~89 megapixels.
+        raise ValidationError(
+            _("This image is too big; the most is 40 megapixels."), code="too_many_pixels"
+        ) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise ValidationError(
             _("This file is not an image we can read: send a JPEG, PNG, WebP or GIF photo."), code="not_image"
         ) from None

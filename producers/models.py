@@ -219,7 +219,7 @@ class ProducerInvitation(models.Model):
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    accepted = models.BooleanField(null=True)
+    accepted = models.BooleanField(null=True, blank=True)  # None until answered
 
     class Meta:
         verbose_name = _("invitation")

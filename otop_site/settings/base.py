@@ -142,6 +142,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Count failures per account, whichever spelling of it (user name or e-mail, any case) was typed.
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
@@ -166,6 +168,11 @@ STORAGES = {
 # Serve uploaded media from Django itself (development and the demo); production puts them on
 # shared or object storage behind its own URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# --- Currencies -------------------------------------------------------------------------------
+# Thai baht per unit of each producer currency, to sort and filter prices in several currencies
+# together. Prices themselves are always shown and charged in the producer's own currency.
+CURRENCY_REFERENCE_RATES = {"THB": 1, "JPY": 0.23, "KHR": 0.0085, "LAK": 0.0016, "MMK": 0.016, "VND": 0.0013}
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

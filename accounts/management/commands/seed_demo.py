@@ -1,3 +1,4 @@
+import os
 import random
 import time
 
@@ -5,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from catalogue.demo_listings import demo_products_create
+from catalogue.services import categories_load
 from events.demo import demo_events_create
 from places.services import places_load
 from producers.demo import demo_producers_create
@@ -19,6 +22,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--producers", type=int, default=150, help="how many producers (default 150)")
+        parser.add_argument(
+            "--products-per-producer", type=int, nargs=2, default=[2, 6], metavar=("MIN", "MAX"),
+            help="how many products each producer lists (default 2 6)",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when producers exist already")
         parser.add_argument("--force", action="store_true", help="run even under production settings")
@@ -31,11 +38,16 @@ class Command(BaseCommand):
     def done(self, detail: str = ""):
         self.stdout.write(self.style.SUCCESS(f" done in {time.monotonic() - self._started:.1f} s") + (f" ({detail})" if detail else ""))
 
-    def handle(self, *args, producers, seed, if_empty, force, **options):
-        if settings.SETTINGS_MODULE.endswith("production") and not force:
+    def handle(self, *args, producers, products_per_producer, seed, if_empty, force, **options):
+        # SETTINGS_MODULE is None while settings are overridden (as in every test); the environment
+        # still names the module then.
+        settings_module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        if settings_module.endswith("production") and not force:
             raise CommandError("seed_demo creates accounts with a published password; refusing under production settings (use --force).")
         if producers < 0:
             raise CommandError("--producers must be 0 or more.")
+        if not 0 <= products_per_producer[0] <= products_per_producer[1]:
+            raise CommandError("--products-per-producer needs 0 <= MIN <= MAX.")
         if if_empty and Producer.objects.exists():
             self.stdout.write("The database has data already; seed_demo --if-empty does nothing.")
             return
@@ -44,12 +56,17 @@ class Command(BaseCommand):
         self.step("places")
         counts = places_load()
         self.done(f"{sum(counts.values())} places")
+        categories_load()
         self.step("demo accounts")
         accounts = demo_accounts_create()
         self.done(", ".join(accounts))
         self.step(f"{producers} producers")
-        demo_producers_create(rng=rng, count=producers, managers=[accounts["producer"]])
+        created = demo_producers_create(rng=rng, count=producers, managers=[accounts["producer"]])
         self.done()
+        self.step("products")
+        low, high = products_per_producer
+        count = demo_products_create(rng=rng, producers=created, per_producer=(low, high))
+        self.done(f"{count} products")
         self.step("events")
         events = demo_events_create(organisers=[accounts["organiser"]])
         self.done(f"{len(events)} events")

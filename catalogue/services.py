@@ -1,0 +1,231 @@
+"""Every write about the catalogue: categories, listings, their photos, stock and status."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from places.models import Place
+from producers import images
+from producers.models import CURRENCY_BY_COUNTRY, Producer
+
+from .models import Category, Certification, Product, ProductPhoto
+from .taxonomy import CATEGORIES
+
+MAX_PHOTOS = 10
+LISTING_FIELDS = [
+    "category", "name_en", "name_th", "name_ja", "name_local", "description_en", "description_th",
+    "description_ja", "description_local", "price", "unit", "weight_grams", "stock", "origin",
+    "local_brand_name", "technique", "materials", "star_scheme", "star_rating", "star_year",
+    "story_en", "story_th", "story_ja", "story_local",
+]
+
+
+def categories_load() -> int:
+    """Write the fixed category tree (idempotent: matched on slug, names updated)."""
+    count = 0
+    for position, (slug, en, th, ja, children) in enumerate(CATEGORIES):
+        parent, _created = Category.objects.update_or_create(
+            slug=slug, defaults={"name_en": en, "name_th": th, "name_ja": ja, "position": position, "parent": None}
+        )
+        count += 1
+        for child_position, (child_slug, child_en, child_th, child_ja) in enumerate(children):
+            Category.objects.update_or_create(
+                slug=child_slug,
+                defaults={
+                    "name_en": child_en, "name_th": child_th, "name_ja": child_ja,
+                    "position": child_position, "parent": parent,
+                },
+            )
+            count += 1
+    return count
+
+
+def reference_price(price: Decimal, currency: str) -> Decimal:
+    """The price in Thai baht at the site's reference rates (for sorting and filtering only)."""
+    rate = Decimal(str(settings.CURRENCY_REFERENCE_RATES[currency]))
+    return (Decimal(price) * rate).quantize(Decimal("0.01"))
+
+
+def _province_and_country(product: Product) -> tuple[Place, str]:
+    if product.origin_id:
+        origin = Place.objects.with_ancestors().get(pk=product.origin_id)
+        province = origin if origin.level == Place.Level.PROVINCE else origin.province
+        if province is not None:
+            return province, origin.country
+    return product.producer.province, product.producer.country
+
+
+def _unique_slug(name_en: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name_en)[:120] or "product"
+    existing = set(
+        Product.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    slug, suffix = base, 2
+    while slug in existing:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+def _derive(product: Product) -> None:
+    """Fill what follows from other fields: currency, reference price, province, country."""
+    product.currency = CURRENCY_BY_COUNTRY[product.producer.country]
+    product.price_reference = reference_price(product.price or Decimal(0), product.currency)
+    product.province, product.country = _province_and_country(product)
+    if not product.star_scheme:
+        product.star_rating = None
+        product.star_year = None
+
+
+@transaction.atomic
+def product_create(*, producer: Producer, certifications: list[dict] | None = None, **fields) -> Product:
+    """Create a draft listing for `producer` with its certifications.
+
+    The currency is the producer's; the slug comes from the English name. Raises ValidationError
+    (nothing saved) for invalid fields, e.g. a negative price or 6 OCOP stars.
+    """
+    unknown = set(fields) - set(LISTING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not listing fields: {sorted(unknown)}")
+    product = Product(producer=producer, status=Product.Status.DRAFT, **fields)
+    product.slug = _unique_slug(product.name_en)
+    _derive(product)
+    product.position = (producer.products.aggregate(top=Max("position"))["top"] or 0) + 1
+    product.full_clean()
+    product.save()
+    _replace_certifications(product, certifications or [])
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, certifications: list[dict] | None = None, **fields) -> Product:
+    """Change a listing's fields (and, when given, replace its certifications). ValidationError."""
+    unknown = set(fields) - set(LISTING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not listing fields: {sorted(unknown)}")
+    product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
+    for name, value in fields.items():
+        setattr(product, name, value)
+    _derive(product)
+    product.full_clean()
+    product.save()
+    if certifications is not None:
+        _replace_certifications(product, certifications)
+    return product
+
+
+def _replace_certifications(product: Product, certifications: list[dict]) -> None:
+    product.certifications.all().delete()
+    rows = []
+    kinds = set()
+    for data in certifications:
+        certification = Certification(product=product, **data)
+        certification.full_clean(exclude=["product"])
+        if certification.kind in kinds:
+            raise ValidationError(_("Each certification can be listed once."))
+        kinds.add(certification.kind)
+        rows.append(certification)
+    Certification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def product_duplicate(*, product: Product) -> Product:
+    """A draft copy of a listing with its certifications (photos are not copied), stock 0."""
+    fields = {name: getattr(product, name) for name in LISTING_FIELDS}
+    fields["name_en"] = _("%(name)s (copy)") % {"name": product.name_en}
+    fields["stock"] = 0
+    certifications = [
+        {"kind": c.kind, "name": c.name, "number": c.number, "year": c.year} for c in product.certifications.all()
+    ]
+    return product_create(producer=product.producer, certifications=certifications, **fields)
+
+
+@transaction.atomic
+def product_set_status(*, product: Product, status: str) -> Product:
+    """Publish, archive or return a listing to draft.
+
+    Publishing needs a price and at least one photo, so visitors never see an empty card.
+    Raises ValidationError otherwise.
+    """
+    if status not in Product.Status.values:
+        raise ValidationError(_("Unknown status."))
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if status == Product.Status.PUBLISHED and not product.photos.exists():
+        raise ValidationError(_("Add at least one photo before you publish."))
+    product.status = status
+    if status == Product.Status.PUBLISHED and product.published_at is None:
+        product.published_at = timezone.now()
+    product.save(update_fields=["status", "published_at", "updated_at"])
+    return product
+
+
+@transaction.atomic
+def product_set_stock(*, product: Product, stock: int) -> Product:
+    """Set the stock count (0 or more; ValidationError otherwise)."""
+    if stock is None or stock < 0:
+        raise ValidationError({"stock": _("Stock cannot be negative.")})
+    Product.objects.filter(pk=product.pk).update(stock=stock, updated_at=timezone.now())
+    product.refresh_from_db(fields=["stock", "updated_at"])
+    return product
+
+
+def product_add_photo(*, product: Product, upload, alt_text: str = "") -> ProductPhoto:
+    """Add a checked, re-encoded photo at the end of the listing's photos (at most MAX_PHOTOS)."""
+    if product.photos.count() >= MAX_PHOTOS:
+        raise ValidationError(_("A listing holds at most %(count)s photos; delete one first.") % {"count": MAX_PHOTOS})
+    content = images.clean_upload(upload)
+    name = images.store_image(content, folder="products")
+    with transaction.atomic():
+        position = (product.photos.aggregate(top=Max("position"))["top"] or 0) + 1
+        photo = ProductPhoto(product=product, image=name, alt_text=alt_text.strip(), position=position)
+        photo.full_clean()
+        photo.save()
+    return photo
+
+
+@transaction.atomic
+def product_move_photo(*, product: Product, photo_id: int, direction: int) -> None:
+    """Swap a photo with its neighbour (direction -1: earlier, +1: later); the first is the cover."""
+    photos = list(product.photos.select_for_update().order_by("position", "pk"))
+    index = next((i for i, p in enumerate(photos) if p.pk == photo_id), None)
+    if index is None:
+        raise ValidationError(_("That photo is not in this listing."))
+    other = index + direction
+    if not 0 <= other < len(photos):
+        return
+    photos[index], photos[other] = photos[other], photos[index]
+    for position, photo in enumerate(photos, start=1):
+        photo.position = position
+    ProductPhoto.objects.bulk_update(photos, ["position"])
+
+
+def product_delete_photo(*, product: Product, photo_id: int) -> None:
+    photo = product.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise ValidationError(_("That photo is not in this listing."))
+    name = photo.image.name
+    with transaction.atomic():
+        photo.delete()
+        if not product.photos.exists() and product.status == Product.Status.PUBLISHED:
+            Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT)
+    images.delete_image(name)
+
+
+@transaction.atomic
+def product_move(*, product: Product, direction: int) -> None:
+    """Move a listing earlier or later in the producer's own order."""
+    siblings = list(Product.objects.filter(producer_id=product.producer_id).order_by("position", "-created_at"))
+    index = next(i for i, p in enumerate(siblings) if p.pk == product.pk)
+    other = index + direction
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    Product.objects.bulk_update(siblings, ["position"])
+

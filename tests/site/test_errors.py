@@ -1,0 +1,134 @@
+"""Error pages and /healthz (SPEC §3, §4): styled, in the visitor's language, 503 when the database is down."""
+
+import json
+
+import pytest
+from django.test import Client
+
+STYLESHEET = '<link rel="stylesheet" href="/static/css/site.css">'
+
+
+def assert_styled_page(response, *, code: int, heading: str, language: str = "en") -> str:
+    body = response.content.decode()
+    assert response.status_code == code
+    assert response["Content-Type"].startswith("text/html")
+    assert f'<html lang="{language}">' in body
+    assert STYLESHEET in body, "the error page uses the site's stylesheet"
+    assert '<header class="site-header">' in body
+    assert f'<p class="error-page__code">{code}</p>' in body
+    assert heading in body
+    return body
+
+
+# --- 404 --------------------------------------------------------------------------------------
+
+
+def test_unknown_page_is_a_styled_404_in_english(client, db):
+    response = client.get("/no-such-page/")
+
+    body = assert_styled_page(response, code=404, heading="We could not find that page")
+    assert '<a class="button" href="/">' in body
+
+
+@pytest.mark.parametrize("language", ["th", "ja"])
+def test_unknown_page_under_a_language_prefix_is_a_styled_404_in_that_language(client, db, language):
+    response = client.get(f"/{language}/no-such-page/")
+
+    body = assert_styled_page(response, code=404, heading="We could not find that page", language=language)
+    assert f'<a class="button" href="/{language}/">' in body, "the way home stays in the visitor's language"
+
+
+def test_unknown_producer_slug_like_address_is_a_404_not_a_500(client, db):
+    response = client.get("/producers/%00%ff/../../etc/passwd")
+
+    assert response.status_code == 404
+
+
+# --- 403 --------------------------------------------------------------------------------------
+
+
+@pytest.mark.urls("tests.site.urls")
+def test_forbidden_page_is_a_styled_403(client, db):
+    response = client.get("/test-errors/forbidden/")
+
+    body = assert_styled_page(response, code=403, heading="You are not allowed to do that")
+    assert "not yours" not in body, "the reason stays in the logs"
+
+
+@pytest.mark.urls("tests.site.urls")
+def test_forbidden_page_in_thai_keeps_the_language(client, db):
+    response = client.get("/th/test-errors/forbidden/")
+
+    assert_styled_page(response, code=403, heading="You are not allowed to do that", language="th")
+
+
+def test_expired_csrf_token_is_a_styled_403(db):
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+
+    assert_styled_page(response, code=403, heading="This form has expired")
+
+
+# --- 500 --------------------------------------------------------------------------------------
+
+
+@pytest.mark.urls("tests.site.urls")
+def test_a_bug_in_a_view_is_a_styled_500(visitor_client, db):
+    response = visitor_client.get("/test-errors/broken/")
+
+    body = assert_styled_page(response, code=500, heading="Something went wrong on our side")
+    assert "a bug in a view" not in body
+    assert "Traceback" not in body
+
+
+# --- 503 and /healthz -------------------------------------------------------------------------
+
+
+def test_healthz_answers_200_json_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"status": "ok", "database": "up"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_is_served_at_exactly_that_path(client, db):
+    with_slash = client.get("/healthz/")
+    in_thai = client.get("/th/healthz")
+
+    assert with_slash.status_code == 404, "/healthz/ neither answers nor redirects"
+    assert "Location" not in with_slash
+    assert in_thai.status_code == 404
+
+
+def test_healthz_only_answers_get(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_answers_503_json_when_the_database_is_down(client, database_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"status": "unavailable", "database": "down"}
+
+
+def test_pages_answer_a_styled_503_when_the_database_is_down(visitor_client, database_down):
+    response = visitor_client.get("/")
+
+    body = assert_styled_page(response, code=503, heading="The marketplace is briefly unavailable")
+    assert response["Retry-After"] == "30"
+    assert "OperationalError" not in body
+
+
+def test_the_503_page_keeps_the_visitors_language(visitor_client, database_down):
+    response = visitor_client.get("/ja/")
+
+    assert_styled_page(response, code=503, heading="The marketplace is briefly unavailable", language="ja")
+
+
+def test_logging_in_while_the_database_is_down_is_a_503(visitor_client, database_down):
+    response = visitor_client.post("/accounts/login/", {"username": "somchai", "password": "a-Long-test-passw0rd"})
+
+    assert_styled_page(response, code=503, heading="The marketplace is briefly unavailable")
+

@@ -1,0 +1,114 @@
+"""The page frame (SPEC §3): home in three languages, the language switcher, robots.txt, sitemap.xml."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SWITCHER_LINK = re.compile(r'<a href="([^"]*)" hreflang="(\w+)" lang="\w+"( aria-current="true")?>([^<]+)</a>')
+
+
+def language_links(response) -> dict[str, dict]:
+    body = response.content.decode()
+    switcher = body[body.index('<ul class="language-switcher"') :]
+    switcher = switcher[: switcher.index("</ul>")]
+    return {
+        code: {"url": url, "current": bool(current), "name": name}
+        for url, code, current, name in SWITCHER_LINK.findall(switcher)
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "heading"),
+    [
+        ("/", "en", "Village products, straight from the people who make them"),
+        ("/th/", "th", None),
+        ("/ja/", "ja", None),
+    ],
+)
+def test_home_page_answers_in_each_language(client, places, path, language, heading):
+    response = client.get(path)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in body
+    assert response["Content-Language"] == language
+    assert re.search(r"<h1>[^<]+</h1>", body)
+    for section in ("countries-heading", "producers-heading", "events-heading"):
+        assert f'id="{section}"' in body, "featured producers and upcoming events are on the home page"
+    assert set(language_links(response)) == {"en", "th", "ja"}
+    if heading:
+        assert heading in body
+
+
+def test_unprefixed_urls_are_english_whatever_the_browser_prefers(client, places):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="th,ja;q=0.8")
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_language_switcher_links_the_same_page_in_each_language(client, places):
+    links = language_links(client.get("/th/accounts/login/"))
+
+    assert links == {
+        "en": {"url": "/accounts/login/", "current": False, "name": "English"},
+        "th": {"url": "/th/accounts/login/", "current": True, "name": "ภาษาไทย"},
+        "ja": {"url": "/ja/accounts/login/", "current": False, "name": "日本語"},
+    }
+
+
+def test_language_switcher_keeps_the_query_string(client, places):
+    links = language_links(client.get("/accounts/login/?next=/accounts/profile/"))
+
+    assert links["en"]["current"] is True
+    assert links["ja"]["url"] == "/ja/accounts/login/?next=/accounts/profile/"
+
+
+@pytest.mark.parametrize("path", ["/", "/ja/", "/accounts/signup/"])
+def test_language_switcher_is_on_every_page(client, places, path):
+    links = language_links(client.get(path))
+
+    assert set(links) == {"en", "th", "ja"}
+    assert sum(link["current"] for link in links.values()) == 1
+
+
+def test_following_the_switcher_serves_the_page_in_that_language(client, places):
+    thai_url = language_links(client.get("/accounts/signup/"))["th"]["url"]
+
+    response = client.get(thai_url)
+
+    assert response.status_code == 200
+    assert '<html lang="th">' in response.content.decode()
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+
+    lines = response.content.decode().splitlines()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert lines[0] == "User-agent: *"
+    for private in ("/admin/", "/accounts/", "/cart/", "/checkout/", "/orders/", "/dashboard/", "/organiser/"):
+        assert f"Disallow: {private}" in lines
+    assert "Disallow: /" not in lines, "the public catalogue stays crawlable"
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_sitemap_is_xml_listing_the_home_page_in_each_language(client, places):
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}urlset"
+    locations = [url.findtext(f"{SITEMAP}loc") for url in root.findall(f"{SITEMAP}url")]
+    assert {"http://testserver/", "http://testserver/th/", "http://testserver/ja/"} <= set(locations)
+    assert len(locations) == len(set(locations))
+    home = next(url for url in root.findall(f"{SITEMAP}url") if url.findtext(f"{SITEMAP}loc") == "http://testserver/")
+    alternates = {link.get("hreflang"): link.get("href") for link in home.findall(f"{XHTML}link")}
+    assert alternates == {"en": "http://testserver/", "th": "http://testserver/th/", "ja": "http://testserver/ja/"}
+    for location in locations:
+        assert client.get(location.removeprefix("http://testserver")).status_code == 200
