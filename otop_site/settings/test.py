@@ -1,5 +1,7 @@
 """Settings for the test suite."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,3 +12,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Each test run gets its own database, so several runs (a developer's and CI's, or two suites
+# at once) never drop each other's. pytest-django removes it at the end of the run.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
