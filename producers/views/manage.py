@@ -255,6 +255,9 @@ class MemberChangeView(ProducerMemberRequiredMixin, View):
     managers_only = True
 
     def post(self, request, membership_id: int):
+        # Another group's membership is not ours to see: 404, like every object that isn't yours.
+        if not self.producer.memberships.filter(pk=membership_id).exists():
+            raise Http404
         action = request.POST.get("action")
         try:
             if action == "remove":
