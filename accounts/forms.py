@@ -4,12 +4,21 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+EMAIL_MAX_LENGTH = 254
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("User name or e-mail"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm cuts the field to a user name's 150 characters; an e-mail may be longer.
+        self.fields["username"].max_length = EMAIL_MAX_LENGTH
+        self.fields["username"].widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
 class SignupForm(forms.Form):

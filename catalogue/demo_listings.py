@@ -139,6 +139,7 @@ def demo_products_create(
                 unit=unit or row.unit,
                 stock=0 if rng.random() < 0.08 else rng.randint(1, 120),
                 status=status,
+                visible=status == Product.Status.PUBLISHED and producer.state == Producer.State.VERIFIED,
                 local_brand_name=producer.name_en.split(" ")[0] + " " + row.product_en.split(" ")[0].title() if rng.random() < 0.5 else "",
                 technique=row.technique[:200],
                 star_scheme=star_scheme,

@@ -77,7 +77,8 @@ class ProductFilter(django_filters.FilterSet):
         return queryset
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(Q(category=value) | Q(category__parent=value))
+        # The category and its sub-categories as a list of ids, so the facet index serves it.
+        return queryset.filter(category__in=Category.objects.filter(Q(pk=value.pk) | Q(parent=value)).values("pk"))
 
     def filter_stars(self, queryset, name, value):
         return queryset.filter(star_rating__gte=int(value))

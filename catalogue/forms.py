@@ -100,3 +100,23 @@ def certification_rows(formset) -> list[dict]:
 
 def certification_initial(product: Product) -> list[dict]:
     return [{"kind": c.kind, "name": c.name, "number": c.number, "year": c.year} for c in Certification.objects.filter(product=product)]
+
+
+class ListingImportForm(forms.Form):
+    """An import file, read and checked as a whole on upload (its rows are checked in the preview)."""
+
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("CSV saved as UTF-8, or an Excel workbook (.xlsx), at most 5 MB and 20,000 products."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        from . import importing
+
+        upload = self.cleaned_data["file"]
+        self.file_data = importing.upload_read(upload)
+        self.table = importing.listings_parse(self.file_data)
+        return upload

@@ -103,6 +103,10 @@ class Product(models.Model):
     weight_grams = models.PositiveIntegerField(_("weight for shipping (g)"), null=True, blank=True)
     stock = models.IntegerField(_("in stock"), default=0, validators=[MinValueValidator(0)])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Shown to visitors: published, by a verified producer. Kept by the services whenever the
+    # status or the producer's state changes, so the catalogue's queries need no join and its
+    # facets are counted from one small index.
+    visible = models.BooleanField(_("shown to visitors"), default=False, editable=False)
 
     # Local-brand metadata.
     origin = models.ForeignKey(
@@ -148,6 +152,9 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="catalogue_product_price_not_negative"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="catalogue_product_stock_not_negative"),
             models.CheckConstraint(
+                condition=Q(visible=False) | Q(status="published"), name="catalogue_product_visible_only_published"
+            ),
+            models.CheckConstraint(
                 condition=(
                     Q(star_scheme="", star_rating__isnull=True)
                     | Q(star_scheme="otop", star_rating__gte=1, star_rating__lte=5)
@@ -158,10 +165,14 @@ class Product(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "country", "province"]),
-            models.Index(fields=["status", "-published_at"]),
-            models.Index(fields=["status", "price_reference"]),
-            models.Index(fields=["status", "category"]),
+            models.Index(
+                fields=["category"],
+                include=["id", "country", "province", "star_rating", "stock", "price_reference"],
+                condition=Q(visible=True),
+                name="catalogue_product_facets",
+            ),
+            models.Index(fields=["-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_newest"),
+            models.Index(fields=["price_reference", "id"], condition=Q(visible=True), name="catalogue_product_price"),
             models.Index(fields=["producer", "status", "position"]),
         ]
 

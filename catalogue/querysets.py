@@ -4,8 +4,11 @@ from django.db.models import Prefetch, Q
 
 class ProductQuerySet(models.QuerySet):
     def public(self):
-        """Published products of verified producers: what visitors may see (SPEC §2.2, §2.3)."""
-        return self.filter(status="published", producer__state="verified")
+        """Published products of verified producers: what visitors may see (SPEC §2.2, §2.3).
+
+        The `visible` flag holds exactly that; see catalogue.services.product_visibility_sync().
+        """
+        return self.filter(visible=True)
 
     def managed_by(self, user):
         """Products of the producers the user is a member of: the only ones they may edit."""

@@ -1,7 +1,7 @@
 """The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
@@ -32,7 +32,7 @@ def home_page_content() -> dict:
         Producer.objects.public().select_related(f"place__{ANCESTOR_PATH}").order_by("-created_at")[:HOME_PRODUCERS]
     )
     events = list(Event.objects.upcoming().select_related(f"place__{ANCESTOR_PATH}")[:HOME_EVENTS])
-    producer_counts = dict(Producer.objects.public().order_by().values_list("country").annotate(n=Count("pk")))
+    producer_counts = dict(Producer.objects.public().order_by().values_list("country").annotate(n=Count("*")))
     countries = [
         {"code": code, "name": label, "producer_count": producer_counts.get(code, 0)} for code, label in Country.choices
     ]
@@ -70,7 +70,7 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
         _apply_filters(filterset, base, exclude=("category",))
         .annotate(top=Coalesce("category__parent_id", "category_id"))
         .values("top")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     counts = {row["top"]: row["n"] for row in rows}
     selected = data.get("category")
@@ -85,7 +85,7 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
         for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
     ]
 
-    rows = _apply_filters(filterset, base, exclude=("country", "province")).values("country").annotate(n=Count("pk"))
+    rows = _apply_filters(filterset, base, exclude=("country", "province")).values("country").annotate(n=Count("*"))
     counts = {row["country"]: row["n"] for row in rows}
     facets["country"] = [
         {
@@ -100,7 +100,7 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
     rows = list(
         _apply_filters(filterset, base, exclude=("province",))
         .values("province")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", "province")[:PROVINCE_FACET_SIZE]
     )
     chosen = data.get("province")
@@ -119,7 +119,7 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
         for place, count in entries
     ]
 
-    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("pk"))
+    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("*"))
     by_rating = {row["star_rating"]: row["n"] for row in rows if row["star_rating"]}
     chosen_stars = data.get("stars")
     facets["stars"] = [
@@ -137,7 +137,7 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
     rows = (
         Certification.objects.filter(product__in=products.values("pk"))
         .values("kind")
-        .annotate(n=Count("product", distinct=True))
+        .annotate(n=Count("*"))  # (product, kind) is unique: no DISTINCT needed
     )
     counts = {row["kind"]: row["n"] for row in rows}
     facets["certification"] = [
@@ -162,8 +162,12 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     filterset.is_valid()
     sort = filterset.form.cleaned_data.get("sort") or ("relevance" if filterset.form.cleaned_data.get("q") else "newest")
     results = _apply_filters(filterset, Product.objects.public()).order_by(*SORTS[sort])
-    paginator = Paginator(results.with_card_data(), PAGE_SIZE)
+    # Page through ids only (an index-only scan, fast even on a deep page), then load the page.
+    paginator = Paginator(results.values_list("pk", flat=True), PAGE_SIZE)
     page_obj = paginator.get_page(page)
+    ids = list(page_obj.object_list)
+    by_id = {product.pk: product for product in Product.objects.filter(pk__in=ids).with_card_data()}
+    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return {
         "filter": filterset,
         "page_obj": page_obj,
@@ -205,12 +209,15 @@ def product_page(*, slug: str) -> dict:
         .order_by("position", "-published_at")[:MORE_LIKE_THIS]
     )
     village = product.origin or product.producer.place
+    neighbours = list(Producer.objects.filter(place=village).exclude(pk=product.producer_id).values_list("pk", flat=True))
     from_place = list(
         Product.objects.public()
-        .filter(Q(origin=village) | Q(origin__isnull=True, producer__place=village) | Q(producer__place=village))
+        .filter(Q(origin=village) | Q(producer_id__in=neighbours))
         .exclude(producer_id=product.producer_id)
         .with_card_data()
-        .order_by("-published_at")[:MORE_LIKE_THIS]
+        # NULLS LAST keeps the planner off the newest-first index, which it would walk far to find
+        # the few products of one village.
+        .order_by(F("published_at").desc(nulls_last=True))[:MORE_LIKE_THIS]
     )
     if not from_place:
         from_place = list(

@@ -14,6 +14,7 @@ from places.models import Place
 from producers import images
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
+from .cache import catalogue_changed
 from .models import Category, Certification, Product, ProductPhoto
 from .taxonomy import CATEGORIES
 
@@ -80,6 +81,10 @@ def _derive(product: Product) -> None:
     if not product.star_scheme:
         product.star_rating = None
         product.star_year = None
+    elif product.star_rating is None:
+        # The database's range check lets a NULL rating through (NULL passes a CHECK), so a
+        # scheme without its stars is refused here.
+        raise ValidationError({"star_rating": _("Give the number of stars of the award.")})
 
 
 @transaction.atomic
@@ -131,6 +136,7 @@ def _replace_certifications(product: Product, certifications: list[dict]) -> Non
         kinds.add(certification.kind)
         rows.append(certification)
     Certification.objects.bulk_create(rows)
+    catalogue_changed()
 
 
 @transaction.atomic
@@ -154,14 +160,31 @@ def product_set_status(*, product: Product, status: str) -> Product:
     """
     if status not in Product.Status.values:
         raise ValidationError(_("Unknown status."))
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
     if status == Product.Status.PUBLISHED and not product.photos.exists():
         raise ValidationError(_("Add at least one photo before you publish."))
     product.status = status
+    product.visible = status == Product.Status.PUBLISHED and product.producer.state == Producer.State.VERIFIED
     if status == Product.Status.PUBLISHED and product.published_at is None:
         product.published_at = timezone.now()
-    product.save(update_fields=["status", "published_at", "updated_at"])
+    product.save(update_fields=["status", "visible", "published_at", "updated_at"])
     return product
+
+
+def product_visibility_sync(*, producer: Producer) -> int:
+    """Show or hide all of a producer's published products after its verification state changed.
+
+    Returns how many products changed.
+    """
+    public = producer.state == Producer.State.VERIFIED
+    changed = Product.objects.filter(producer=producer, status=Product.Status.PUBLISHED).exclude(visible=public).update(
+        visible=public
+    )
+    changed += Product.objects.filter(producer=producer, visible=True).exclude(status=Product.Status.PUBLISHED).update(
+        visible=False
+    )
+    catalogue_changed()
+    return changed
 
 
 @transaction.atomic
@@ -170,6 +193,7 @@ def product_set_stock(*, product: Product, stock: int) -> Product:
     if stock is None or stock < 0:
         raise ValidationError({"stock": _("Stock cannot be negative.")})
     Product.objects.filter(pk=product.pk).update(stock=stock, updated_at=timezone.now())
+    catalogue_changed()
     product.refresh_from_db(fields=["stock", "updated_at"])
     return product
 
@@ -202,6 +226,7 @@ def product_move_photo(*, product: Product, photo_id: int, direction: int) -> No
     for position, photo in enumerate(photos, start=1):
         photo.position = position
     ProductPhoto.objects.bulk_update(photos, ["position"])
+    catalogue_changed()
 
 
 def product_delete_photo(*, product: Product, photo_id: int) -> None:
@@ -212,7 +237,8 @@ def product_delete_photo(*, product: Product, photo_id: int) -> None:
     with transaction.atomic():
         photo.delete()
         if not product.photos.exists() and product.status == Product.Status.PUBLISHED:
-            Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT)
+            Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT, visible=False)
+            catalogue_changed()
     images.delete_image(name)
 
 
@@ -228,4 +254,5 @@ def product_move(*, product: Product, direction: int) -> None:
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
     Product.objects.bulk_update(siblings, ["position"])
+    catalogue_changed()
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,8 +31,26 @@ class StateChangeInline(admin.TabularInline):
         return False
 
 
+class ProducerAdminForm(forms.ModelForm):
+    """Staff may move a producer; its province and country (not editable) follow the place.
+
+    No Meta: the admin builds the fields (with its formfield_overrides) on top of this form.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("place") is not None:
+            try:
+                for name, value in services.producer_place_fields(cleaned_data["place"]).items():
+                    setattr(self.instance, name, value)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
 @admin.register(Producer)
 class ProducerAdmin(admin.ModelAdmin):
+    form = ProducerAdminForm
     list_display = ("name_en", "name", "kind", "state", "country", "province", "created_at")
     list_filter = ("state", "kind", "country", ("province", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "name_en", "name_ja", "slug")

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from catalogue.services import product_visibility_sync
 from places.models import Place
 
 from . import images
@@ -42,6 +43,14 @@ def _unique_slug(name_en: str) -> str:
 
 def _place_with_ancestors(place: Place) -> Place:
     return Place.objects.with_ancestors().get(pk=place.pk)
+
+
+def producer_place_fields(place: Place) -> dict:
+    """The `place`, `province` and `country` of a producer at `place`, kept in step wherever a
+    producer is placed (registration, profile, the admin). ValidationError on `place` when it does
+    not lie inside a province."""
+    place = _place_with_ancestors(place)
+    return {"place": place, "province": _province_of(place), "country": place.country}
 
 
 def _is_manager(producer: Producer, user) -> bool:
@@ -157,6 +166,7 @@ def producer_set_state(*, producer: Producer, to_state: str, by: User, reason: s
     )
     producer.state = to_state
     producer.save(update_fields=["state", "updated_at"])
+    product_visibility_sync(producer=producer)
     return producer
 
 

@@ -1,11 +1,17 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from ..cache import fragment_key, get_fragment, set_fragment
 from ..models import Product
 from ..selectors import catalogue_page, home_page_content, product_page
 from ..seo import product_jsonld
 
 PARTIAL_HEADER = "HTTP_X_PARTIAL"
+BUY_BOX_MARKER = "<!--buy-box-->"
 
 
 class HomeView(TemplateView):
@@ -16,38 +22,76 @@ class HomeView(TemplateView):
 
 
 class ProductListView(TemplateView):
-    """/products/: a full page, or only its results and facets when the page's script asks."""
+    """/products/: a full page, or only its results and facets when the page's script asks.
+
+    The results and facets are the same for every visitor with the same parameters and language,
+    so they are rendered once and cached until the catalogue changes.
+    """
 
     template_name = "catalogue/product_list.html"
 
-    def get_template_names(self):
-        if self.request.META.get(PARTIAL_HEADER) == "results":
-            return ["catalogue/partials/catalogue_results.html"]
-        return [self.template_name]
+    def results_html(self) -> str:
+        request = self.request
+        query = sorted((key, tuple(values)) for key, values in request.GET.lists())
+        key = fragment_key("results", get_language(), repr(query))
+        html = get_fragment(key)
+        if html is None:
+            without_page = request.GET.copy()
+            without_page.pop("page", None)
+            context = catalogue_page(params=request.GET, page=request.GET.get("page")) | {
+                "query_without_page": without_page.urlencode()
+            }
+            html = render_to_string("catalogue/partials/catalogue_results.html", context, request=request)
+            set_fragment(key, html)
+        return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return (
-            super().get_context_data(**kwargs)
-            | catalogue_page(params=self.request.GET, page=self.request.GET.get("page"))
-            | {"query_without_page": query.urlencode()}
-        )
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        html = self.results_html()
+        if request.META.get(PARTIAL_HEADER) == "results":
+            response = HttpResponse(html)
+        else:
+            response = self.render_to_response(self.get_context_data(results_html=html))
         response["Vary"] = "X-Partial"
         return response
 
 
 class ProductDetailView(TemplateView):
+    """A product page; everything but the buy box is cached until the catalogue changes."""
+
     template_name = "catalogue/product_detail.html"
 
+    def page(self, slug: str) -> dict:
+        request = self.request
+        key = fragment_key("product", get_language(), request.get_host(), request.scheme, slug)
+        page = get_fragment(key)
+        if page is None:
+            try:
+                context = product_page(slug=slug)
+            except Product.DoesNotExist:
+                raise Http404("No such product") from None
+            product = context["product"]
+            context["jsonld"] = product_jsonld(product, context["photos"], request=request)
+            body = render_to_string("catalogue/partials/product_body.html", context, request=request)
+            before, _marker, after = body.partition(BUY_BOX_MARKER)
+            page = {
+                "title": product.name,
+                "description": Truncator(product.description or product.story).chars(160),
+                "head": render_to_string("catalogue/partials/product_head.html", context, request=request),
+                "body_before_buy": before,
+                "body_after_buy": after,
+                "buy": {
+                    "pk": product.pk,
+                    "stock": product.stock,
+                    "in_stock": product.in_stock,
+                    "producer": {"display_name": product.producer.display_name},
+                },
+            }
+            set_fragment(key, page)
+        return page
+
     def get_context_data(self, **kwargs):
-        try:
-            page = product_page(slug=kwargs["slug"])
-        except Product.DoesNotExist:
-            raise Http404("No such product") from None
-        return super().get_context_data(**kwargs) | page | {
-            "jsonld": product_jsonld(page["product"], page["photos"], request=self.request)
-        }
+        page = self.page(kwargs["slug"])
+        safe_page = dict(page)
+        for name in ("head", "body_before_buy", "body_after_buy"):
+            safe_page[name] = mark_safe(page[name])  # noqa: S308 - rendered by our own templates
+        return super().get_context_data(**kwargs) | {"page": safe_page}

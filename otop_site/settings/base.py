@@ -112,6 +112,8 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Cached page fragments (catalogue/cache.py) share the default cache's server.
+CACHES["pages"] = dict(CACHES["default"], KEY_PREFIX="pages")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

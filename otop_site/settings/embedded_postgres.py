@@ -139,10 +139,11 @@ def stop(pgdata: Path) -> bool:
 
 def database_settings(pgdata: Path) -> dict:
     """Django DATABASES['default'] for the embedded server (started here if needed)."""
-    server = ensure_running(pgdata)
+    name = os.environ.get("EMBEDDED_DATABASE_NAME", DATABASE_NAME)
+    server = ensure_running(pgdata, database=name)
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": os.environ.get("EMBEDDED_DATABASE_NAME", DATABASE_NAME),
+        "NAME": name,
         "USER": "postgres",
         "PASSWORD": "",
         "HOST": str(server.socket_dir),

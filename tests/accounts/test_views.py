@@ -141,6 +141,19 @@ def test_login_accepts_the_user_name_or_email_in_any_case(client, db, login):
     assert logged_in_user_id(client) == str(user.pk)
 
 
+def test_login_form_takes_a_full_length_email_address(client, db):
+    """E-mail addresses may have 254 characters, more than a user name's 150."""
+    long_email = "k" * 200 + "@example.com"
+    user = UserFactory(username="longmail", email=long_email)
+
+    body = client.get(LOGIN).content.decode()
+    response = client.post(LOGIN, {"username": long_email, "password": TEST_PASSWORD})
+
+    assert re.search(r'<input type="text" name="username"[^>]* maxlength="254"', body)
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(user.pk)
+
+
 def test_login_refuses_a_wrong_password(client, db):
     UserFactory(username="somchai")
 

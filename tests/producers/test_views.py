@@ -810,3 +810,25 @@ def test_the_profile_answers_in_each_language(client, group_a):
     for prefix in ("", "/th", "/ja"):
         assert client.get(f"{prefix}/producers/tha-sawang-silk/").status_code == 200
     assert group_a.name in text(client.get("/th/producers/tha-sawang-silk/"))
+
+
+def test_the_sitemap_lists_only_verified_producers(client, make_producer, tha_sawang):
+    make_producer(name_en="Shown", slug="shown-group", place=tha_sawang)
+    make_producer(name_en="Waiting", slug="waiting-group", place=tha_sawang, state="pending")
+    make_producer(name_en="Stopped", slug="stopped-group", place=tha_sawang, state="suspended")
+
+    index = text(client.get("/sitemap.xml"))
+    producers_map = re.search(r"<loc>http://testserver(/[^<]*producers[^<]*)</loc>", index)
+    sitemap = text(client.get(producers_map.group(1))) if producers_map else index
+
+    assert "/producers/shown-group/" in sitemap
+    assert "waiting-group" not in sitemap and "stopped-group" not in sitemap
+
+
+@pytest.mark.parametrize("url", ["/dashboard/photos/logo/", "/dashboard/switch/", "/dashboard/leave/", "/dashboard/members/1/"])
+def test_dashboard_post_only_urls_answer_a_get_without_failing(client, manager_a, group_a, url):
+    log_in(client, manager_a)
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 302, 404, 405)

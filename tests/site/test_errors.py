@@ -38,7 +38,7 @@ def test_unknown_page_under_a_language_prefix_is_a_styled_404_in_that_language(c
     assert f'<a class="button" href="/{language}/">' in body, "the way home stays in the visitor's language"
 
 
-def test_unknown_producer_slug_like_address_is_a_404_not_a_500(client, db):
+def test_a_malformed_address_is_a_404_not_a_500(client, db):
     response = client.get("/producers/%00%ff/../../etc/passwd")
 
     assert response.status_code == 404

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from catalogue.cache import catalogue_changed
 from catalogue.demo_listings import demo_products_create
 from catalogue.services import categories_load
 from events.demo import demo_events_create
@@ -70,4 +71,5 @@ class Command(BaseCommand):
         self.step("events")
         events = demo_events_create(organisers=[accounts["organiser"]])
         self.done(f"{len(events)} events")
+        catalogue_changed()
         self.stdout.write(self.style.SUCCESS(f"Demo site ready. Log in as {', '.join(accounts)} with the password {DEMO_PASSWORD}."))

@@ -1,0 +1,49 @@
+"""Cached fragments of the catalogue's public pages, and their invalidation.
+
+Every cached fragment's key holds the catalogue version; any change that could alter a public
+page (a product, its photos or certifications, a category, a producer) sets a new version once
+its transaction has committed, so no page is served from before the change. Old entries are
+never read again and expire by themselves.
+
+The fragments live in the "pages" cache (Redis when REDIS_URL is set, the database otherwise).
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import caches
+from django.db import transaction
+
+VERSION_KEY = "catalogue:version"
+FRAGMENT_TIMEOUT = 60 * 60
+
+
+def _cache():
+    return caches["pages"]
+
+
+def catalogue_version() -> str:
+    version = _cache().get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        _cache().add(VERSION_KEY, version, timeout=None)
+        version = _cache().get(VERSION_KEY, version)
+    return version
+
+
+def catalogue_changed() -> None:
+    """Invalidate every cached catalogue fragment once the current transaction commits."""
+    transaction.on_commit(lambda: _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def fragment_key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"catalogue:{kind}:{catalogue_version()}:{digest}"
+
+
+def get_fragment(key: str):
+    return _cache().get(key)
+
+
+def set_fragment(key: str, value) -> None:
+    _cache().set(key, value, timeout=FRAGMENT_TIMEOUT)

@@ -1,0 +1,17 @@
+"""Settings for the benchmarks: the site as in production (DEBUG off), on its own database."""
+
+import os
+
+os.environ.setdefault("EMBEDDED_DATABASE_NAME", "otop_bench")
+
+from .base import *  # noqa: E402, F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
