@@ -28,8 +28,10 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
     """
     if credentials:
         login = credentials.get("username")
-    else:
+    elif request is not None:
         login = getattr(request, "data", request.POST).get("username")
+    else:
+        login = None
     if not login:
         return login
     # Axes asks several times per request; look the account up once.

@@ -478,7 +478,10 @@ def _check_row(catalogue: _Catalogue, source: SourceRow) -> ImportRow:
     if source.overflow:
         row.add_problem(
             "",
-            _("This row has more cells than the file has columns. A cell with a comma or a line break in it must be in double quotes."),
+            _(
+                "This row has cells beyond the last named column: name that column in the first row or empty "
+                "those cells. (In a CSV file, a cell with a comma or a line break in it must be in double quotes.)"
+            ),
         )
 
     product = None
@@ -703,7 +706,8 @@ def listings_import(*, producer: Producer, rows: list[SourceRow]) -> ImportRepor
     """
     try:
         with transaction.atomic():
-            Producer.objects.select_for_update().filter(pk=producer.pk).first()
+            # One import at a time per producer, so new products' positions never collide.
+            producer = Producer.objects.select_for_update(of=("self",)).select_related("province").get(pk=producer.pk)
             report = listings_check(producer=producer, rows=rows, lock=True)
             if not report.is_valid:
                 raise ImportRejected(report)

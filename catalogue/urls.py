@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, public
+from .views import imports, manage, public
 
 app_name = "catalogue"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("products/<slug:slug>/", public.ProductDetailView.as_view(), name="product_detail"),
     path("dashboard/products/", manage.ListingListView.as_view(), name="listings"),
     path("dashboard/products/new/", manage.ListingCreateView.as_view(), name="listing_create"),
+    path("dashboard/products/import/", imports.ListingImportView.as_view(), name="listing_import"),
+    path(
+        "dashboard/products/import/<slug:token>/",
+        imports.ListingImportPreviewView.as_view(),
+        name="listing_import_preview",
+    ),
+    path("dashboard/products/export/", imports.ListingExportView.as_view(), name="listing_export"),
     path("dashboard/products/<int:pk>/", manage.ListingUpdateView.as_view(), name="listing_update"),
     path("dashboard/products/<int:pk>/action/", manage.ListingActionView.as_view(), name="listing_action"),
     path("dashboard/products/<int:pk>/photos/", manage.ListingPhotosView.as_view(), name="listing_photos"),

@@ -1,3 +1,4 @@
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
@@ -99,12 +100,17 @@ def place_child_get_or_create(*, parent: Place, name_en: str, name_local: str = 
     The packages do not list villages, nor districts outside Thailand: producers name them when
     they register. The same name under the same parent is the same place.
     """
-    name_en, name_local = name_en.strip(), name_local.strip()
-    base = slugify(name_en) or level
-    code = f"{parent.code}-{base}"[:32]
+    name_en, name_local = " ".join(name_en.split()), " ".join(name_local.split())
+    if name_en and not name_en.isascii() and not name_local:
+        # A name typed in Thai (or another script) is the local name; English falls back to it.
+        name_local = name_en
+    key = (name_en or name_local).casefold()
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    code = f"{parent.code}-{digest}"
     existing = Place.objects.filter(country=parent.country, level=level, code=code).first()
     if existing:
         return existing
+    base = slugify(name_en)[:60] or f"{level}-{digest[:6]}"
     slug = f"{parent.slug}-{base}"[:110]
     candidate, suffix = slug, 2
     while Place.objects.filter(slug=candidate).exists():

@@ -79,13 +79,6 @@ def test_the_province_filter_offers_only_provinces_with_producers(admin_client, 
     assert offered == ["Khon Kaen", "Oita", "Surin"]
 
 
-NUL_IN_ADMIN = pytest.mark.xfail(
-    strict=True,
-    reason="Django's admin passes a NUL byte from the query string to PostgreSQL, which refuses it: a 500 "
-    "for staff; needs a site-wide guard (otop_site), not a producers change",
-)
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -93,14 +86,18 @@ NUL_IN_ADMIN = pytest.mark.xfail(
         "state__exact=nonsense",
         "o=99",
         "p=abc",
-        pytest.param("country__exact=%00", marks=NUL_IN_ADMIN),
+        "country__exact=%00",
         "q=%00",
     ],
 )
 def test_bad_changelist_filters_never_fail(admin_client, listed, query):
     response = admin_client.get(f"{CHANGELIST}?{query}")
 
-    assert response.status_code in (200, 302)
+    # A NUL byte is refused up front with a styled 400 (otop_site.middleware); the rest are
+    # handled by the admin itself.
+    assert response.status_code in (200, 302, 400)
+    if "%00" in query:
+        assert response.status_code == 400
 
 
 def test_bulk_verify_records_who_verified_each_producer(admin_client, listed):

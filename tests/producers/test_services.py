@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from places.models import Place
 from producers import services
@@ -365,8 +366,6 @@ def test_set_role_is_for_managers_only_and_known_roles(manager_a, member_a, grou
 
 
 def test_one_person_is_a_member_of_a_group_at_most_once(manager_a, group_a):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         ProducerMembership.objects.create(producer=group_a, user=manager_a, role="member")
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from places.models import Place
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto
@@ -229,8 +230,6 @@ def test_a_member_adds_a_photo_without_its_location(client, member_a, group_a, m
     assert response.status_code == 302
     photo = group_a.photos.get()
     assert photo.caption == "Dyeing" and photo.image.name.endswith(".jpg")
-    from PIL import Image
-
     for path in stored_files(media_root):
         with Image.open(path) as image:
             assert not image.getexif()
@@ -766,7 +765,6 @@ def test_the_profile_carries_open_graph_tags_and_organization_json_ld(client, gr
 
 
 def test_the_profile_shows_members_by_first_name_only(client, group_a, manager_a, member_a):
-    UserFactory(username="no_first_name", first_name="")
     ProducerMembership.objects.create(producer=group_a, user=UserFactory(username="nameless", first_name=""))
 
     response = client.get("/producers/tha-sawang-silk/")
@@ -832,3 +830,13 @@ def test_dashboard_post_only_urls_answer_a_get_without_failing(client, manager_a
     response = client.get(url)
 
     assert response.status_code in (200, 302, 404, 405)
+
+
+def test_two_groups_naming_their_villages_in_thai_keep_their_own_villages(client, surin, tha_sawang):
+    for username, village in (("first", "บ้านท่าสว่าง"), ("second", "บ้านโคกสะอาด")):
+        registrant = log_in(Client(), UserFactory(username=username))
+        registrant.post("/dashboard/register/", STEP_ONE | {"name_en": f"Group of {username}", "province": surin.pk})
+        registrant.post("/dashboard/register/place/", {"tambon": tha_sawang.pk, "village": village})
+
+    second = Producer.objects.get(name_en="Group of second")
+    assert second.place.name_en == "บ้านโคกสะอาด"
