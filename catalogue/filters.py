@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Country, Place
@@ -16,7 +16,8 @@ SORTS = {
     "newest": ("-published_at", "-pk"),
     "price": ("price_reference", "pk"),
     "-price": ("-price_reference", "-pk"),
-    "stars": ("-star_rating", "-published_at", "-pk"),
+    # PostgreSQL puts NULLs first in a descending order: products without stars go last.
+    "stars": (F("star_rating").desc(nulls_last=True), "-published_at", "-pk"),
 }
 SORT_CHOICES = [
     ("relevance", _("Best match")),

@@ -150,6 +150,10 @@ class ImportRow:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def status_label(self) -> str:
+        return Product.Status(self.status).label if self.status in Product.Status.values else self.status
+
     def add_problem(self, column: str, message: str) -> None:
         self.problems.append(RowProblem(self.line, column, str(message)))
 
@@ -847,6 +851,11 @@ def _certification_text(certification: dict) -> str:
     while parts and not parts[-1]:
         parts.pop()
     return CERTIFICATION_PART_SEPARATOR.join(parts)
+
+
+def import_categories() -> list[Category]:
+    """The top categories with their sub-categories prefetched: the slugs a file may use."""
+    return list(Category.objects.filter(parent=None).prefetch_related("children").order_by("position", "slug"))
 
 
 # --- Uploaded files between preview and confirmation -------------------------------------------

@@ -48,14 +48,23 @@ def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ..
     return queryset
 
 
-def _link(params: QueryDict, key: str, value: str | None) -> str:
+def _link(params: QueryDict, key: str, value: str | None, *, drop: tuple[str, ...] = ()) -> str:
     query = params.copy()
-    query.pop("page", None)
+    for name in ("page", *drop):
+        query.pop(name, None)
     if value is None:
         query.pop(key, None)
     else:
         query[key] = value
     return "?" + query.urlencode() if query else "?"
+
+
+def _price_between(queryset, *, low, high, column: str):
+    if low is not None:
+        queryset = queryset.filter(**{f"{column}__gte": low})
+    if high is not None:
+        queryset = queryset.filter(**{f"{column}__lte": high})
+    return queryset
 
 
 def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
@@ -85,14 +94,26 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
         for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
     ]
 
-    rows = _apply_filters(filterset, base, exclude=("country", "province")).values("country").annotate(n=Count("*"))
+    # A country's link leaves the province out (it lies in one country) and, with a country chosen,
+    # prices are read in its currency: count each country that way, so its count is what its
+    # link shows.
+    rows = (
+        _price_between(
+            _apply_filters(filterset, base, exclude=("country", "province", "min_price", "max_price")),
+            low=data.get("min_price"),
+            high=data.get("max_price"),
+            column="price",
+        )
+        .values("country")
+        .annotate(n=Count("*"))
+    )
     counts = {row["country"]: row["n"] for row in rows}
     facets["country"] = [
         {
             "label": label,
             "count": counts.get(code, 0),
             "selected": data.get("country") == code,
-            "url": _link(params, "country", None if data.get("country") == code else code),
+            "url": _link(params, "country", None if data.get("country") == code else code, drop=("province",)),
         }
         for code, label in Country.choices
     ]

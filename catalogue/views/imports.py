@@ -37,6 +37,7 @@ class ListingImportView(ProducerMemberRequiredMixin, FormView):
             "columns": importing.COLUMNS,
             "required_columns": importing.REQUIRED_COLUMNS,
             "certification_kinds": CertificationType.values,
+            "categories": importing.import_categories(),
             "max_rows": importing.MAX_ROWS,
         }
 

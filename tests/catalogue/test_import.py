@@ -490,6 +490,7 @@ def test_upload_page_offers_the_export_and_the_file_format(client, member_a):
     assert response.status_code == 200
     assert f"{EXPORT_URL}?format=xlsx" in text(response)
     assert "kind:number:year:name" in text(response)
+    assert "<code>basketry</code>" in text(response)
 
 
 def test_products_page_links_to_import(client, member_a):
@@ -512,6 +513,7 @@ def test_upload_preview_then_import_creates_the_products(client, member_a, group
     assert "Mudmee silk scarf" in page and "Mulberry leaf tea" in page
     assert "New: 2. To update: 0. Unchanged: 0." in page
     assert "Import 2 products" in page and " disabled" not in page
+    assert "<td>draft</td>" in page
     assert not Product.objects.exists()
 
     confirmed = client.post(uploaded.url, {"action": "import"})
