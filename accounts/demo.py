@@ -23,3 +23,22 @@ def demo_accounts_create() -> dict[str, User]:
         user.save()
         accounts[username] = user
     return accounts
+
+
+BUYER_NAMES = ["Naree", "Yuki", "Anan", "Hiroko", "Chai", "Linh", "Sophal", "Mayu", "Tanawat", "Keiko"]
+
+
+def demo_buyers_create(*, rng, count: int) -> list[User]:
+    """Buyers who place the demo orders (no usable password: they do not log in)."""
+    buyers = []
+    for number in range(count):
+        name = BUYER_NAMES[number % len(BUYER_NAMES)]
+        user, created = User.objects.get_or_create(
+            username=f"buyer-{name.lower()}-{number + 1}",
+            defaults={"first_name": name, "email": f"{name.lower()}{number + 1}@demo.otop.example", "language": rng.choice(["en", "th", "ja"])},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        buyers.append(user)
+    return buyers

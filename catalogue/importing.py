@@ -634,6 +634,8 @@ def _parse_integer(text: str) -> int:
         raise _CellError(_("This cannot be negative."))
     if not _INTEGER.fullmatch(text):
         raise _CellError(_("Write a whole number such as 12."))
+    if len(text) > 12:  # also keeps int() clear of Python's limit on digits
+        raise _CellError(_("This number is too large."))
     return int(text)
 
 
@@ -668,7 +670,7 @@ def _parse_certifications(text: str) -> list[dict]:
         if kind in kinds:
             raise _CellError(_("%(kind)s is listed twice; each certification can be listed once.") % {"kind": kind})
         kinds.add(kind)
-        if year and not (_INTEGER.fullmatch(year) and 1950 <= int(year) <= 2100):
+        if year and not (_INTEGER.fullmatch(year) and len(year) == 4 and 1950 <= int(year) <= 2100):
             raise _CellError(_("The year of %(kind)s must be a year such as 2023.") % {"kind": kind})
         if len(number) > 80 or len(name) > 200:
             raise _CellError(_("The number or name of %(kind)s is too long.") % {"kind": kind})

@@ -248,7 +248,15 @@ def product_page(*, slug: str) -> dict:
             .with_card_data()
             .order_by("-published_at")[:MORE_LIKE_THIS]
         )
-    return {"product": product, "photos": list(product.photos.all()), "more_from_producer": from_producer, "more_from_place": from_place, "place": village}
+    from orders.selectors import product_reviews
+
+    return {
+        "product": product,
+        "photos": list(product.photos.all()),
+        "more_from_producer": from_producer,
+        "more_from_place": from_place,
+        "place": village,
+    } | product_reviews(product_id=product.pk)
 
 
 def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:

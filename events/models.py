@@ -1,6 +1,7 @@
 """Events such as OTOP City (SPEC §2.5) and the organisers of each."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -56,3 +57,159 @@ class EventOrganiser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.event}"
+
+
+class Zone(models.Model):
+    """A hall or zone of an event, themed by a product category or a region, coloured on the plan."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="zones")
+    code = models.CharField(_("code"), max_length=8, help_text=_("e.g. B"))
+    name = models.CharField(_("name"), max_length=120)
+    name_th = models.CharField(_("name in Thai"), max_length=120, blank=True)
+    name_ja = models.CharField(_("name in Japanese"), max_length=120, blank=True)
+    theme_category = models.ForeignKey(
+        "catalogue.Category", verbose_name=_("theme: category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    theme_region = models.ForeignKey(
+        "places.Place", verbose_name=_("theme: region"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#7a2e8e",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #7a2e8e."))],
+    )
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["event", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="events_zone_code_unique"),
+            # Lets a stall point at (zone, event) together, so a stall's zone is always of its event.
+            models.UniqueConstraint(fields=["id", "event"], name="events_zone_id_event_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        language = (translation.get_language() or "en")[:2]
+        return {"th": self.name_th, "ja": self.name_ja}.get(language) or self.name
+
+
+class Stall(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="stalls")
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="stalls")
+    code = models.CharField(_("code"), max_length=16, help_text=_("e.g. B-12"))
+    # Position and size on the floor plan, in metres from the hall's top-left corner.
+    x = models.DecimalField(_("x (m)"), max_digits=7, decimal_places=2)
+    y = models.DecimalField(_("y (m)"), max_digits=7, decimal_places=2)
+    width = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=2, default=3)
+    depth = models.DecimalField(_("depth (m)"), max_digits=5, decimal_places=2, default=3)
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    has_power = models.BooleanField(_("power"), default=False)
+    is_corner = models.BooleanField(_("corner"), default=False)
+    is_double = models.BooleanField(_("double stall"), default=False)
+
+    class Meta:
+        verbose_name = _("stall")
+        verbose_name_plural = _("stalls")
+        ordering = ["event", "zone__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="events_stall_code_unique"),
+            models.UniqueConstraint(fields=["id", "event"], name="events_stall_id_event_unique"),
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0, depth__gt=0, x__gte=0, y__gte=0, fee__gte=0), name="events_stall_geometry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StallApplication(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        WAITLISTED = "waitlisted", _("waitlisted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The allowed moves, enforced by the database too (see the migration's trigger).
+    TRANSITIONS = {
+        "submitted": {"accepted", "waitlisted", "rejected", "withdrawn"},
+        "waitlisted": {"accepted", "rejected", "withdrawn"},
+        "accepted": {"waitlisted", "withdrawn"},
+        "rejected": set(),
+        "withdrawn": set(),
+    }
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="applications")
+    producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="stall_applications")
+    preferred_zone = models.ForeignKey(
+        Zone, verbose_name=_("preferred zone"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    products = models.ManyToManyField("catalogue.Product", verbose_name=_("products to exhibit"), blank=True, related_name="+")
+    needs_power = models.BooleanField(_("needs power"), default=False)
+    needs_corner = models.BooleanField(_("needs a corner"), default=False)
+    needs_double = models.BooleanField(_("needs a double stall"), default=False)
+    note = models.TextField(_("note to the organisers"), blank=True)
+    exhibited_before = models.BooleanField(_("exhibited at an earlier event"), default=False, editable=False)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.SUBMITTED)
+    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stall application")
+        verbose_name_plural = _("stall applications")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "producer"],
+                condition=~models.Q(state="withdrawn"),
+                name="events_one_live_application_per_producer",
+            ),
+            models.UniqueConstraint(fields=["id", "event", "producer"], name="events_application_id_event_producer_unique"),
+        ]
+        indexes = [models.Index(fields=["event", "state"])]
+
+
+class ApplicationStateChange(models.Model):
+    application = models.ForeignKey(StallApplication, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(max_length=12, choices=StallApplication.State.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=StallApplication.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class StallAssignment(models.Model):
+    """A stall given to an accepted application. The database holds the rules: a stall holds at
+    most one producer per event, a producer at most one stall per event, and the stall and the
+    application belong to the same event (composite foreign keys in the migration)."""
+
+    class Fee(models.TextChoices):
+        NONE = "none", _("not invoiced")
+        INVOICED = "invoiced", _("invoiced")
+        PAID = "paid", _("paid")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="assignments")
+    stall = models.ForeignKey(Stall, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(StallApplication, on_delete=models.CASCADE, related_name="assignments")
+    producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="stall_assignments")
+    fee_state = models.CharField(_("fee"), max_length=10, choices=Fee.choices, default=Fee.NONE)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stall assignment")
+        verbose_name_plural = _("stall assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "stall"], name="events_one_producer_per_stall"),
+            models.UniqueConstraint(fields=["event", "producer"], name="events_one_stall_per_producer"),
+            models.UniqueConstraint(fields=["application"], name="events_one_stall_per_application"),
+        ]

@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from orders.services import cart_merge
+
 from ..forms import LoginForm, ProfileForm, SignupForm
 from ..services import user_register, user_update_profile
 
@@ -26,6 +28,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # The session's cart (put together before logging in) joins the account's cart.
+        anonymous_cart_id = self.request.session.get("cart_id")
+        response = super().form_valid(form)
+        cart_merge(user=form.get_user(), anonymous_cart_id=anonymous_cart_id)
+        self.request.session.pop("cart_id", None)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -56,7 +66,10 @@ class SignupView(FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
+        anonymous_cart_id = self.request.session.get("cart_id")
         login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
+        cart_merge(user=user, anonymous_cart_id=anonymous_cart_id)
+        self.request.session.pop("cart_id", None)
         messages.success(self.request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username})
         return super().form_valid(form)
 

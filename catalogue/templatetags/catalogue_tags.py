@@ -27,3 +27,9 @@ def money(amount, currency: str) -> str:
 @register.simple_tag
 def star_range(count) -> range:
     return range(int(count or 0))
+
+
+@register.filter
+def get_count(counts: dict, key: str) -> int:
+    """`{{ counts|get_count:state }}`: a count from a dict, 0 when absent."""
+    return (counts or {}).get(key, 0)

@@ -5,6 +5,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from orders.selectors import is_favourite
+
 from ..cache import fragment_key, get_fragment, set_fragment
 from ..models import Product
 from ..selectors import catalogue_page, home_page_content, product_page
@@ -94,4 +96,7 @@ class ProductDetailView(TemplateView):
         safe_page = dict(page)
         for name in ("head", "body_before_buy", "body_after_buy"):
             safe_page[name] = mark_safe(page[name])  # noqa: S308 - rendered by our own templates
-        return super().get_context_data(**kwargs) | {"page": safe_page}
+        return super().get_context_data(**kwargs) | {
+            "page": safe_page,
+            "is_favourite": is_favourite(user=self.request.user, product=page["buy"]["pk"]),
+        }

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from catalogue.selectors import producer_products
+from orders.selectors import is_favourite
 
 from ..models import Producer
 from ..selectors import member_first_names, producer_directory, producer_profile
@@ -31,5 +32,6 @@ class ProducerDetailView(TemplateView):
             "photos": list(producer.photos.all()),
             "member_names": member_first_names(producer),
             "products": producer_products(producer=producer),
+            "is_favourite": is_favourite(user=self.request.user, producer=producer),
             "jsonld": organization_jsonld(producer, request=self.request),
         }

@@ -198,8 +198,6 @@ BAD_VALUES = [
     ("sort=bogus", "sort"),
     ("in_stock=yes", "in_stock"),
     ("q=" + "x" * 5000, "q"),
-    ("q=%00", "q"),
-    ("country=%00&province=%00&category=%00&certification=%00", "country"),
 ]
 
 
@@ -221,6 +219,15 @@ def test_a_bad_value_keeps_the_valid_filters(client, catalogue):
     assert names(response) == ["Mudmee silk scarf"]
 
 
+@pytest.mark.parametrize(
+    "query", ["q=%00", "q=silk%00", "country=%00", "province=%00", "category=%00", "certification=%00", "page=%00",
+              "min_price=1%00"],
+)
+def test_a_nul_byte_in_a_parameter_is_a_bad_request_not_an_error(client, catalogue, query):
+    # PostgreSQL cannot hold NUL in text; the site answers 400 for it everywhere.
+    assert client.get(f"{URL}?{query}").status_code == 400
+
+
 def test_a_search_that_looks_like_sql_is_only_text(client, catalogue):
     response = get(client, "q=' OR 1=1 --")
     assert not response.context["filter"].errors
@@ -230,7 +237,7 @@ def test_a_search_that_looks_like_sql_is_only_text(client, catalogue):
     assert Product.objects.count() == 12
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1.5", "%00", ""])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1.5", ""])
 def test_a_bad_page_number_answers_a_page(client, catalogue, page):
     response = get(client, f"page={page}")
     assert names(response) == ALL

@@ -4,13 +4,15 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create, demo_buyers_create
 from catalogue.cache import catalogue_changed
 from catalogue.demo_listings import demo_products_create
 from catalogue.services import categories_load
 from events.demo import demo_events_create
 from places.services import places_load
+from orders.demo import demo_orders_create, demo_sales_terms_create
 from producers.demo import demo_producers_create
 from producers.models import Producer
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             "--products-per-producer", type=int, nargs=2, default=[2, 6], metavar=("MIN", "MAX"),
             help="how many products each producer lists (default 2 6)",
         )
+        parser.add_argument("--orders", type=int, default=40, help="how many demo orders (default 40)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatable data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when producers exist already")
         parser.add_argument("--force", action="store_true", help="run even under production settings")
@@ -39,7 +42,7 @@ class Command(BaseCommand):
     def done(self, detail: str = ""):
         self.stdout.write(self.style.SUCCESS(f" done in {time.monotonic() - self._started:.1f} s") + (f" ({detail})" if detail else ""))
 
-    def handle(self, *args, producers, products_per_producer, seed, if_empty, force, **options):
+    def handle(self, *args, producers, products_per_producer, orders, seed, if_empty, force, **options):
         # SETTINGS_MODULE is None while settings are overridden (as in every test); the environment
         # still names the module then.
         settings_module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
@@ -68,6 +71,15 @@ class Command(BaseCommand):
         low, high = products_per_producer
         count = demo_products_create(rng=rng, producers=created, per_producer=(low, high))
         self.done(f"{count} products")
+        self.step("sales terms and orders")
+        # Demo orders would e-mail their buyers and producers: not while seeding.
+        quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        quiet_mail.enable()
+        demo_sales_terms_create(rng=rng, producers=created)
+        buyers = [accounts["visitor"], *demo_buyers_create(rng=rng, count=8)]
+        placed = demo_orders_create(rng=rng, buyers=buyers, count=orders)
+        quiet_mail.disable()
+        self.done(f"{placed} orders")
         self.step("events")
         events = demo_events_create(organisers=[accounts["organiser"]])
         self.done(f"{len(events)} events")

@@ -1,0 +1,142 @@
+"""The reads of the marketplace pages."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Prefetch, Sum
+
+from catalogue.models import ProductPhoto
+from events.selectors import pickup_events_for
+
+from .models import Cart, FavouriteProducer, FavouriteProduct, Order, Review
+from .payments import provider_for
+from .services import payment_methods_for, sales_terms_for, shipping_cost
+
+
+@dataclass
+class CartLine:
+    item: object
+    product: object
+    line_total: Decimal
+    price_changed: bool
+    short_of_stock: bool
+    unavailable: bool
+
+
+@dataclass
+class CartGroup:
+    producer: object
+    currency: str
+    lines: list = field(default_factory=list)
+    subtotal: Decimal = Decimal(0)
+    weight_grams: int = 0
+
+
+def cart_count(*, cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return cart.items.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def cart_groups(*, cart: Cart | None) -> list[CartGroup]:
+    """The cart grouped by producer, each with its subtotal in its own currency, and what changed
+    since each item was added (price, stock, still for sale). A fixed number of queries."""
+    if cart is None:
+        return []
+    items = cart.items.select_related("product__producer__sales_terms").prefetch_related(
+        Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("position", "pk"))
+    )
+    groups: dict[int, CartGroup] = {}
+    for item in items:
+        product = item.product
+        group = groups.setdefault(product.producer_id, CartGroup(producer=product.producer, currency=product.currency))
+        line = CartLine(
+            item=item,
+            product=product,
+            line_total=product.price * item.quantity,
+            price_changed=product.price != item.price_when_added,
+            short_of_stock=product.stock < item.quantity,
+            unavailable=not product.visible,
+        )
+        group.lines.append(line)
+        group.subtotal += line.line_total
+        group.weight_grams += (product.weight_grams or 0) * item.quantity
+    return list(groups.values())
+
+
+def checkout_options(*, groups: list[CartGroup]) -> list[dict]:
+    """For each producer in the cart: its payment methods, pick-up events and shipping cost."""
+    options = []
+    for group in groups:
+        terms = sales_terms_for(group.producer)
+        options.append(
+            {
+                "group": group,
+                "payment_methods": [(m, provider_for(m)) for m in payment_methods_for(group.producer)],
+                "pickup_events": pickup_events_for(group.producer),
+                "shipping": shipping_cost(terms=terms, weight_grams=group.weight_grams),
+            }
+        )
+    return options
+
+
+def buyer_orders(*, user) -> list[Order]:
+    return list(Order.objects.filter(buyer=user).select_related("producer").prefetch_related("lines")[:200])
+
+
+def buyer_order(*, user, number: str) -> Order:
+    """One of the user's own orders (Order.DoesNotExist for anybody else's)."""
+    return (
+        Order.objects.filter(buyer=user, number=number)
+        .select_related("producer", "pickup_event")
+        .prefetch_related("lines__review", "events__by", "slips")
+        .get()
+    )
+
+
+def producer_orders(*, producer, state: str = "") -> list[Order]:
+    orders = Order.objects.filter(producer=producer).select_related("buyer").prefetch_related("lines")
+    if state:
+        orders = orders.filter(state=state)
+    return list(orders[:500])
+
+
+def producer_order(*, producer, number: str) -> Order:
+    return (
+        Order.objects.filter(producer=producer, number=number)
+        .select_related("buyer", "pickup_event", "producer")
+        .prefetch_related("lines", "events__by", "slips")
+        .get()
+    )
+
+
+def order_counts(*, producer) -> dict[str, int]:
+    return dict(Order.objects.filter(producer=producer).order_by().values_list("state").annotate(n=Count("*")))
+
+
+def product_reviews(*, product_id: int, limit: int = 20) -> dict:
+    reviews = Review.objects.filter(product_id=product_id).select_related("buyer")
+    summary = reviews.aggregate(average=Avg("rating"), count=Count("*"))
+    return {"reviews": list(reviews[:limit]), "review_average": summary["average"], "review_count": summary["count"]}
+
+
+def favourites(*, user) -> dict:
+    from catalogue.models import Product
+    from producers.models import Producer
+
+    product_ids = FavouriteProduct.objects.filter(user=user).values("product_id")
+    producer_ids = FavouriteProducer.objects.filter(user=user).values("producer_id")
+    return {
+        "favourite_products": list(Product.objects.public().filter(pk__in=product_ids).with_card_data()),
+        "favourite_producers": list(Producer.objects.public().filter(pk__in=producer_ids).with_place()),
+    }
+
+
+def is_favourite(*, user, product=None, producer=None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if product is not None:
+        return FavouriteProduct.objects.filter(user=user, product=product).exists()
+    return FavouriteProducer.objects.filter(user=user, producer=producer).exists()
+
+

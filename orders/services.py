@@ -1,0 +1,505 @@
+"""Every write of the marketplace: carts, placing orders, stock, payments, order life, reviews,
+favourites (SPEC §2.4)."""
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from catalogue.cache import catalogue_changed
+from catalogue.models import Product
+from events.selectors import pickup_events_for
+from producers import images
+from producers.models import Producer, ProducerMembership
+
+from . import emails
+from .models import (
+    BuyerAddress,
+    Cart,
+    CartItem,
+    DeliveryMethod,
+    FavouriteProducer,
+    FavouriteProduct,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PaymentMethod,
+    PaymentSlip,
+    Review,
+    SalesTerms,
+)
+from .payments import provider_for
+
+MAX_QUANTITY = 999
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+
+# The moves an order may make (SPEC §2.4). Cash on delivery ships before it is paid; an order
+# picked up at a stall is handed over (delivered) once paid.
+TRANSITIONS = {
+    Order.State.PENDING_PAYMENT: {Order.State.PAID, Order.State.CANCELLED, Order.State.SHIPPED},
+    Order.State.PAID: {Order.State.SHIPPED, Order.State.DELIVERED, Order.State.CANCELLED},
+    Order.State.SHIPPED: {Order.State.DELIVERED},
+    Order.State.DELIVERED: set(),
+    Order.State.CANCELLED: set(),
+}
+
+
+class SoldOut(ValidationError):
+    """Not enough stock for one or more products; nothing was reserved."""
+
+
+# --- Carts -----------------------------------------------------------------------------------
+
+
+def cart_get(*, user, session, create: bool = False) -> Cart | None:
+    """The visitor's cart: the account's when logged in, else the one the session names."""
+    if getattr(user, "is_authenticated", False):
+        if create:
+            return Cart.objects.get_or_create(user=user)[0]
+        return Cart.objects.filter(user=user).first()
+    cart_id = session.get("cart_id")
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        session["cart_id"] = cart.pk
+    return cart
+
+
+def _public_product(product_ref) -> Product:
+    query = Product.objects.public().select_related("producer")
+    product = None
+    if isinstance(product_ref, Product):
+        product = query.filter(pk=product_ref.pk).first()
+    elif str(product_ref).isdigit():
+        product = query.filter(pk=int(product_ref)).first()
+    elif product_ref:
+        product = query.filter(slug=str(product_ref)[:140]).first()
+    if product is None:
+        raise ValidationError({"product": _("This product is not for sale.")})
+    return product
+
+
+@transaction.atomic
+def cart_add_item(*, cart: Cart, product, quantity: int) -> CartItem:
+    """Put `quantity` of a public product (by id, slug or instance) in the cart, adding to what is
+    there. The total may not exceed the stock. Raises ValidationError."""
+    product = _public_product(product)
+    if not isinstance(quantity, int) or quantity < 1 or quantity > MAX_QUANTITY:
+        raise ValidationError({"quantity": _("Choose a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY}})
+    item = CartItem.objects.select_for_update().filter(cart=cart, product=product).first()
+    wanted = quantity + (item.quantity if item else 0)
+    if product.stock < 1:
+        raise SoldOut({"quantity": _("%(name)s is sold out.") % {"name": product.name}})
+    if wanted > product.stock:
+        raise ValidationError(
+            {"quantity": _("Only %(stock)s of %(name)s left.") % {"stock": product.stock, "name": product.name}}
+        )
+    if item is None:
+        item = CartItem(cart=cart, product=product, quantity=wanted, price_when_added=product.price)
+    item.quantity = wanted
+    item.full_clean()
+    item.save()
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def cart_set_quantity(*, cart: Cart, item_id: int, quantity: int) -> CartItem | None:
+    """Change an item's quantity (0 removes it). Raises ValidationError beyond the stock."""
+    item = CartItem.objects.select_for_update().select_related("product").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise ValidationError(_("That item is not in your cart."))
+    if quantity <= 0:
+        item.delete()
+        return None
+    if quantity > min(item.product.stock, MAX_QUANTITY):
+        raise ValidationError(
+            _("Only %(stock)s of %(name)s left.") % {"stock": item.product.stock, "name": item.product.name}
+        )
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+def cart_remove_item(*, cart: Cart, item_id: int) -> None:
+    CartItem.objects.filter(cart=cart, pk=item_id).delete()
+
+
+@transaction.atomic
+def cart_merge(*, user: User, anonymous_cart_id: int | None) -> Cart | None:
+    """Move an anonymous session's cart into the account's cart at login (quantities add up,
+    capped at the stock)."""
+    if not anonymous_cart_id:
+        return None
+    anonymous = Cart.objects.select_for_update().filter(pk=anonymous_cart_id, user__isnull=True).first()
+    if anonymous is None:
+        return None
+    cart = Cart.objects.get_or_create(user=user)[0]
+    existing = {item.product_id: item for item in cart.items.select_for_update()}
+    for item in anonymous.items.select_related("product"):
+        mine = existing.get(item.product_id)
+        if mine:
+            mine.quantity = max(1, min(mine.quantity + item.quantity, max(item.product.stock, 1), MAX_QUANTITY))
+            mine.save(update_fields=["quantity"])
+        else:
+            item.cart = cart
+            item.save(update_fields=["cart"])
+    anonymous.delete()
+    return cart
+
+
+# --- Shipping ----------------------------------------------------------------------------------
+
+
+def sales_terms_for(producer: Producer) -> SalesTerms:
+    terms = getattr(producer, "sales_terms", None)
+    return terms if terms is not None else SalesTerms(producer=producer)
+
+
+def shipping_cost(*, terms: SalesTerms, weight_grams: int) -> Decimal:
+    """The producer's weight band for the parcel (the highest band beyond the last), else the
+    flat rate."""
+    bands = list(terms.bands.all()) if terms.pk else []
+    if not bands:
+        return terms.flat_shipping_rate
+    for band in bands:
+        if weight_grams <= band.max_weight_grams:
+            return band.price
+    return bands[-1].price
+
+
+def payment_methods_for(producer: Producer) -> list[str]:
+    """The methods the producer accepts and can actually take (e.g. PromptPay needs an id)."""
+    terms = sales_terms_for(producer)
+    return [method for method in terms.payment_methods if provider_for(method).available_for(producer)]
+
+
+# --- Placing orders ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProducerChoice:
+    delivery: str
+    payment: str
+    pickup_event_id: int | None = None
+
+
+def new_checkout_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _order_number() -> str:
+    day = timezone.localdate().strftime("%y%m%d")
+    return f"OT{day}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+
+
+def _reserve_stock(lines: list[tuple[Product, int]]) -> None:
+    """Take each line's quantity from stock with a conditional UPDATE, in product-id order so two
+    checkouts never wait on each other in a circle. Raises SoldOut, and the transaction that
+    called it rolls back whatever was taken."""
+    sold_out = []
+    for product, quantity in sorted(lines, key=lambda line: line[0].pk):
+        taken = Product.objects.filter(pk=product.pk, visible=True, stock__gte=quantity).update(stock=F("stock") - quantity)
+        if not taken:
+            sold_out.append(product.name)
+    if sold_out:
+        raise SoldOut(_("Sold out, or fewer left than you asked for: %(names)s.") % {"names": ", ".join(sold_out)})
+
+
+def _return_stock(order: Order) -> None:
+    for line in order.lines.exclude(product__isnull=True).order_by("product_id"):
+        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+
+
+def _address_text(address: dict) -> str:
+    parts = [address.get("address_line", ""), address.get("subdistrict", ""), address.get("district", ""),
+             address.get("province", ""), address.get("postcode", ""), address.get("country", "")]
+    return ", ".join(part for part in parts if part)
+
+
+def order_place(*, buyer: User, cart: Cart, checkout_token: str, address: dict, choices: dict[int, ProducerChoice]) -> list[Order]:
+    """Turn the cart into one order per producer, in one transaction (SPEC §2.4).
+
+    Prices and names are read from the catalogue now and copied onto the lines; nothing in the
+    request decides an amount. Stock is reserved with conditional updates, so it never goes
+    below zero whatever the concurrency. The checkout token makes the placement idempotent: a
+    second submission of the same checkout returns the orders of the first. Raises SoldOut or
+    ValidationError, and then nothing is saved.
+    """
+    try:
+        return _order_place(buyer=buyer, cart=cart, checkout_token=checkout_token, address=address, choices=choices)
+    except IntegrityError:
+        # A concurrent submission of the same checkout won the race: return what it placed.
+        placed = list(Order.objects.filter(buyer=buyer, checkout_token=checkout_token))
+        if placed:
+            return placed
+        raise
+
+
+@transaction.atomic
+def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order]:
+    if not checkout_token:
+        raise ValidationError(_("This checkout form has expired; please reload it."))
+    placed = list(Order.objects.filter(buyer=buyer, checkout_token=checkout_token))
+    if placed:
+        return placed
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    placed = list(Order.objects.filter(buyer=buyer, checkout_token=checkout_token))
+    if placed:
+        return placed
+    items = list(cart.items.select_related("product__producer__sales_terms").order_by("product_id"))
+    if not items:
+        raise ValidationError(_("Your cart is empty."))
+    hidden = [item.product.name for item in items if not item.product.visible]
+    if hidden:
+        raise ValidationError(_("No longer for sale: %(names)s. Remove them from your cart.") % {"names": ", ".join(hidden)})
+    _validate_address(address)
+
+    by_producer: dict[int, list[CartItem]] = defaultdict(list)
+    for item in items:
+        by_producer[item.product.producer_id].append(item)
+    plans = []
+    for producer_id, producer_items in by_producer.items():
+        producer = producer_items[0].product.producer
+        choice = choices.get(producer_id)
+        if choice is None:
+            raise ValidationError(_("Choose delivery and payment for %(name)s.") % {"name": producer.display_name})
+        plans.append((producer, producer_items, _validated_choice(producer, choice)))
+
+    _reserve_stock([(item.product, item.quantity) for item in items])
+
+    orders = []
+    now = timezone.now()
+    for producer, producer_items, choice in plans:
+        terms = sales_terms_for(producer)
+        subtotal = sum((item.product.price * item.quantity for item in producer_items), Decimal(0))
+        weight = sum((item.product.weight_grams or 0) * item.quantity for item in producer_items)
+        shipping = shipping_cost(terms=terms, weight_grams=weight) if choice.delivery == DeliveryMethod.SHIPPING else Decimal(0)
+        order = Order(
+            number=_order_number(),
+            buyer=buyer,
+            producer=producer,
+            checkout_token=checkout_token,
+            currency=producer_items[0].product.currency,
+            subtotal=subtotal,
+            shipping_cost=shipping,
+            total=subtotal + shipping,
+            delivery_method=choice.delivery,
+            pickup_event_id=choice.pickup_event_id,
+            payment_method=choice.payment,
+            ship_name=address["full_name"],
+            ship_phone=address["phone"],
+            ship_email=address["email"],
+            ship_address=_address_text(address) if choice.delivery == DeliveryMethod.SHIPPING else "",
+            expires_at=now + timedelta(hours=terms.unpaid_expiry_hours) if provider_for(choice.payment).prepaid else None,
+        )
+        order.full_clean(exclude=["pickup_event"])
+        order.save()
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    product=item.product,
+                    product_name=item.product.name,
+                    product_slug=item.product.slug,
+                    unit_price=item.product.price,
+                    quantity=item.quantity,
+                    line_total=item.product.price * item.quantity,
+                )
+                for item in producer_items
+            ]
+        )
+        OrderEvent.objects.create(order=order, from_state="", to_state=order.state, by=buyer)
+        orders.append(order)
+    cart.items.filter(pk__in=[item.pk for item in items]).delete()
+    BuyerAddress.objects.update_or_create(user=buyer, defaults={k: address.get(k, "") for k in ADDRESS_FIELDS})
+    catalogue_changed()
+    for order in orders:
+        emails.order_notify(order=order, event="placed")
+    return orders
+
+
+ADDRESS_FIELDS = ["full_name", "phone", "email", "address_line", "subdistrict", "district", "province", "postcode", "country"]
+
+
+def _validate_address(address: dict) -> None:
+    missing = [name for name in ("full_name", "phone", "email") if not (address.get(name) or "").strip()]
+    if missing:
+        raise ValidationError(_("Fill in your name, phone and e-mail."))
+
+
+def _validated_choice(producer: Producer, choice: ProducerChoice) -> ProducerChoice:
+    if choice.payment not in payment_methods_for(producer):
+        raise ValidationError(_("%(name)s does not take that payment method.") % {"name": producer.display_name})
+    if choice.delivery == DeliveryMethod.PICKUP:
+        allowed = {event.pk for event in pickup_events_for(producer)}
+        if choice.pickup_event_id not in allowed:
+            raise ValidationError(_("%(name)s has no stall at that event.") % {"name": producer.display_name})
+    elif choice.delivery == DeliveryMethod.SHIPPING:
+        if choice.payment == PaymentMethod.PAY_AT_STALL:
+            raise ValidationError(_("Paying at the stall needs pick-up at the stall."))
+        choice = ProducerChoice(delivery=choice.delivery, payment=choice.payment, pickup_event_id=None)
+    else:
+        raise ValidationError(_("Unknown delivery method."))
+    return choice
+
+
+# --- Order life --------------------------------------------------------------------------------
+
+
+def _is_member(producer_id: int, user) -> bool:
+    return ProducerMembership.objects.filter(producer_id=producer_id, user=user).exists()
+
+
+@transaction.atomic
+def order_transition(
+    *, order: Order, to_state: str, by: User | None, note: str = "", carrier: str = "", tracking_number: str = "",
+    refund_note: str = "",
+) -> Order:
+    """Move an order along SPEC §2.4's states and record who, when and why.
+
+    The producer's members confirm payment, ship (carrier and tracking number needed), deliver
+    and cancel (a reason needed; a refund note when it was paid). The buyer may cancel an unpaid
+    order. `by=None` is the system (expiry). Cancelling returns the stock. Raises
+    PermissionDenied or ValidationError (nothing changes).
+    """
+    order = Order.objects.select_for_update().select_related("producer").get(pk=order.pk)
+    from_state = order.state
+    if to_state not in TRANSITIONS.get(from_state, set()):
+        raise ValidationError(
+            _("An order that is %(from)s cannot become %(to)s.")
+            % {"from": Order.State(from_state).label, "to": Order.State(to_state).label if to_state in Order.State.values else to_state}
+        )
+    is_member = by is not None and _is_member(order.producer_id, by)
+    is_buyer = by is not None and by.pk == order.buyer_id
+    if by is not None and not is_member:
+        if not (is_buyer and to_state == Order.State.CANCELLED and from_state == Order.State.PENDING_PAYMENT):
+            raise PermissionDenied(_("You cannot change this order."))
+    if to_state == Order.State.SHIPPED:
+        if from_state == Order.State.PENDING_PAYMENT and order.payment_method != PaymentMethod.CASH_ON_DELIVERY:
+            raise ValidationError(_("Confirm the payment before shipping."))
+        if order.delivery_method != DeliveryMethod.SHIPPING:
+            raise ValidationError(_("This order is picked up at the stall, not shipped."))
+        if not carrier.strip() or not tracking_number.strip():
+            raise ValidationError(_("Give the carrier and the tracking number."))
+        order.carrier, order.tracking_number = carrier.strip()[:80], tracking_number.strip()[:80]
+    if to_state == Order.State.DELIVERED and from_state == Order.State.PAID and order.delivery_method != DeliveryMethod.PICKUP:
+        raise ValidationError(_("Ship the order before marking it delivered."))
+    if to_state == Order.State.CANCELLED:
+        if by is not None and not note.strip():
+            raise ValidationError(_("Say why the order is cancelled; the buyer will see it."))
+        order.cancel_reason = note.strip()
+        if from_state == Order.State.PAID:
+            order.refund_note = refund_note.strip() or _("Refund due.")
+        _return_stock(order)
+        catalogue_changed()
+    order.state = to_state
+    if to_state != Order.State.PENDING_PAYMENT:
+        order.expires_at = None
+    order.save()
+    OrderEvent.objects.create(order=order, from_state=from_state, to_state=to_state, by=by, note=note.strip())
+    if to_state in (Order.State.PAID, Order.State.SHIPPED, Order.State.CANCELLED, Order.State.DELIVERED):
+        emails.order_notify(order=order, event=to_state)
+    return order
+
+
+def orders_expire(*, now=None) -> int:
+    """Cancel unpaid orders past their time and return their stock. Safe to run from several
+    processes: each order is taken by one (row locks, skipping locked rows)."""
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(state=Order.State.PENDING_PAYMENT, expires_at__lt=now)
+                .order_by("expires_at")[:100]
+            )
+            if not batch:
+                return expired
+            for order in batch:
+                order_transition(order=order, to_state=Order.State.CANCELLED, by=None, note=str(_("Not paid in time.")))
+                expired += 1
+
+
+def order_expire_if_due(order: Order) -> Order:
+    if order.state == Order.State.PENDING_PAYMENT and order.expires_at and order.expires_at < timezone.now():
+        try:
+            return order_transition(order=order, to_state=Order.State.CANCELLED, by=None, note=str(_("Not paid in time.")))
+        except ValidationError:
+            order.refresh_from_db()
+    return order
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+
+def slip_upload(*, order: Order, buyer: User, upload) -> PaymentSlip:
+    """The buyer's transfer slip for an unpaid bank-transfer or PromptPay order (a checked image)."""
+    if order.buyer_id != buyer.pk:
+        raise PermissionDenied
+    if order.state != Order.State.PENDING_PAYMENT or not provider_for(order.payment_method).accepts_slip:
+        raise ValidationError(_("This order does not wait for a transfer slip."))
+    content = images.clean_upload(upload)
+    name = images.store_image(content, folder="slips")
+    slip = PaymentSlip.objects.create(order=order, image=name)
+    emails.order_notify(order=order, event="slip")
+    return slip
+
+
+@transaction.atomic
+def slip_review(*, slip: PaymentSlip, by: User, accept: bool, note: str = "") -> PaymentSlip:
+    """The producer accepts a slip (the order is paid) or rejects it with a note for the buyer."""
+    slip = PaymentSlip.objects.select_for_update().select_related("order").get(pk=slip.pk)
+    if not _is_member(slip.order.producer_id, by):
+        raise PermissionDenied
+    if slip.state != PaymentSlip.State.WAITING:
+        raise ValidationError(_("This slip was reviewed already."))
+    if not accept and not note.strip():
+        raise ValidationError(_("Tell the buyer why the slip is rejected."))
+    slip.state = PaymentSlip.State.ACCEPTED if accept else PaymentSlip.State.REJECTED
+    slip.note, slip.reviewed_at = note.strip()[:300], timezone.now()
+    slip.save()
+    if accept:
+        order_transition(order=slip.order, to_state=Order.State.PAID, by=by, note=_("Transfer slip accepted."))
+    return slip
+
+
+# --- Reviews and favourites ------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_create(*, line: OrderLine, buyer: User, rating: int, text: str) -> Review:
+    """One review per delivered order line, by its buyer, 1–5 stars with text."""
+    line = OrderLine.objects.select_related("order").get(pk=line.pk)
+    if line.order.buyer_id != buyer.pk:
+        raise PermissionDenied
+    if line.order.state != Order.State.DELIVERED:
+        raise ValidationError(_("You can review a product once your order is delivered."))
+    if line.product_id is None:
+        raise ValidationError(_("This product is no longer listed."))
+    if Review.objects.filter(line=line).exists():
+        raise ValidationError(_("You have reviewed this already."))
+    review = Review(line=line, product_id=line.product_id, buyer=buyer, rating=rating, text=text.strip())
+    review.full_clean()
+    review.save()
+    catalogue_changed()
+    return review
+
+
+def favourite_toggle(*, user: User, product: Product | None = None, producer: Producer | None = None) -> bool:
+    """Add or remove a favourite product or producer; return whether it is now a favourite."""
+    model, field, value = (FavouriteProduct, "product", product) if product is not None else (FavouriteProducer, "producer", producer)
+    deleted, _count = model.objects.filter(user=user, **{field: value}).delete()
+    if deleted:
+        return False
+    model.objects.get_or_create(user=user, **{field: value})
+    return True

@@ -1,0 +1,148 @@
+"""The producer's side of orders in /dashboard/: the list, actions, packing slips, CSV, terms."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from producers.views.mixins import ProducerMemberRequiredMixin
+
+from .. import services
+from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
+from ..models import Order, SalesTerms
+from ..selectors import order_counts, producer_order, producer_orders
+
+
+class ProducerOrderListView(ProducerMemberRequiredMixin, TemplateView):
+    template_name = "orders/manage/order_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = OrderFilterForm(self.request.GET)
+        state = form.cleaned_data["state"] if form.is_valid() else ""
+        return super().get_context_data(**kwargs) | {
+            "filter_form": form,
+            "orders": producer_orders(producer=self.producer, state=state),
+            "counts": order_counts(producer=self.producer),
+            "states": Order.State.choices,
+            "state": state,
+        }
+
+
+class ProducerOrderMixin(ProducerMemberRequiredMixin):
+    def get_order(self) -> Order:
+        try:
+            return producer_order(producer=self.producer, number=self.kwargs["number"])
+        except Order.DoesNotExist:
+            raise Http404 from None
+
+
+class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
+    template_name = "orders/manage/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        order = self.get_order()
+        return super().get_context_data(**kwargs) | {
+            "order": services.order_expire_if_due(order),
+            "ship_form": ShipForm(),
+            "cancel_form": CancelForm(),
+            "transitions": sorted(services.TRANSITIONS.get(order.state, set())),
+        }
+
+    def post(self, request, number: str):
+        order = self.get_order()
+        action = request.POST.get("action", "")
+        try:
+            if action == "paid":
+                services.order_transition(order=order, to_state=Order.State.PAID, by=request.user, note=_("Payment confirmed."))
+            elif action == "shipped":
+                form = ShipForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Give the carrier and the tracking number."))
+                services.order_transition(order=order, to_state=Order.State.SHIPPED, by=request.user, **form.cleaned_data)
+            elif action == "delivered":
+                services.order_transition(order=order, to_state=Order.State.DELIVERED, by=request.user)
+            elif action == "cancelled":
+                form = CancelForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Say why the order is cancelled; the buyer will see it."))
+                services.order_transition(
+                    order=order, to_state=Order.State.CANCELLED, by=request.user,
+                    note=form.cleaned_data["reason"], refund_note=form.cleaned_data["refund_note"],
+                )
+            elif action in ("slip_accept", "slip_reject"):
+                slip = order.slips.filter(pk=request.POST.get("slip", "0") if request.POST.get("slip", "").isdigit() else 0).first()
+                if slip is None:
+                    raise Http404
+                services.slip_review(slip=slip, by=request.user, accept=action == "slip_accept", note=request.POST.get("note", ""))
+            else:
+                raise ValidationError(_("Unknown action."))
+            messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("orders:manage_order", number=order.number)
+
+
+class PackingSlipView(ProducerOrderMixin, TemplateView):
+    template_name = "orders/manage/packing_slip.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"order": self.get_order(), "printed_at": timezone.now()}
+
+
+class OrdersCsvView(ProducerMemberRequiredMixin, View):
+    """The producer's orders as CSV, one row per order line, for its own books."""
+
+    COLUMNS = ["order", "placed", "state", "buyer", "product", "quantity", "unit_price", "line_total",
+               "shipping", "order_total", "currency", "payment", "delivery", "carrier", "tracking_number"]
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="orders-{self.producer.slug}-{timezone.localdate():%Y%m%d}.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read the Thai and Japanese names as UTF-8
+        writer = csv.writer(response)
+        writer.writerow(self.COLUMNS)
+        for order in producer_orders(producer=self.producer):
+            for line in order.lines.all():
+                writer.writerow([
+                    order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"), order.state,
+                    order.ship_name, line.product_name, line.quantity, line.unit_price, line.line_total,
+                    order.shipping_cost, order.total, order.currency, order.payment_method, order.delivery_method,
+                    order.carrier, order.tracking_number,
+                ])
+        return response
+
+
+class SalesTermsView(ProducerMemberRequiredMixin, TemplateView):
+    """Payment methods, shipping rates and how long unpaid orders hold stock. Managers only."""
+
+    template_name = "orders/manage/sales_terms.html"
+    managers_only = True
+
+    def forms(self, data=None):
+        terms = SalesTerms.objects.filter(producer=self.producer).first() or SalesTerms(producer=self.producer)
+        return SalesTermsForm(data, instance=terms), ShippingBandFormSet(data, instance=terms, prefix="bands")
+
+    def get_context_data(self, **kwargs):
+        form, bands = kwargs.pop("forms", None) or self.forms()
+        return super().get_context_data(**kwargs) | {"form": form, "bands": bands}
+
+    def post(self, request):
+        form, bands = self.forms(request.POST)
+        if form.is_valid() and bands.is_valid():
+            with transaction.atomic():
+                terms = form.save()
+                bands.instance = terms
+                bands.save()
+            messages.success(request, _("Your sales terms are saved."))
+            return redirect("orders:sales_terms")
+        return self.render_to_response(self.get_context_data(forms=(form, bands)))
+
+

@@ -1,0 +1,252 @@
+"""The buyer's side: cart, checkout, orders, reviews, favourites."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from catalogue.models import Product
+from producers.models import Producer
+
+from .. import services
+from ..forms import AddressForm, AddToCartForm, CancelForm, CartQuantityForm, ReviewForm, SlipForm
+from ..models import BuyerAddress, DeliveryMethod, Order, OrderLine
+from ..payments import provider_for
+from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites
+
+CHECKOUT_TOKEN_KEY = "checkout_token"
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _flash(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class CartView(TemplateView):
+    template_name = "orders/cart.html"
+
+    def get_context_data(self, **kwargs):
+        cart = services.cart_get(user=self.request.user, session=self.request.session)
+        return super().get_context_data(**kwargs) | {"groups": cart_groups(cart=cart)}
+
+
+class CartAddView(View):
+    """POST /cart/add/ with `product` (id or slug) and `quantity`, from cards and product pages."""
+
+    def post(self, request):
+        form = AddToCartForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a quantity from 1 to 999."))
+            return redirect(_back(request, reverse("orders:cart")))
+        cart = services.cart_get(user=request.user, session=request.session, create=True)
+        try:
+            item = services.cart_add_item(cart=cart, product=form.cleaned_data["product"], quantity=form.cleaned_data["quantity"])
+        except ValidationError as error:
+            _flash(request, error)
+            return redirect(_back(request, reverse("orders:cart")))
+        messages.success(request, _("%(name)s is in your cart.") % {"name": item.product.name})
+        return redirect("orders:cart")
+
+
+class CartUpdateView(View):
+    def post(self, request):
+        cart = services.cart_get(user=request.user, session=request.session)
+        if cart is None:
+            return redirect("orders:cart")
+        form = CartQuantityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a quantity from 0 to 999."))
+            return redirect("orders:cart")
+        try:
+            if "remove" in request.POST:
+                services.cart_remove_item(cart=cart, item_id=form.cleaned_data["item"])
+            else:
+                services.cart_set_quantity(cart=cart, item_id=form.cleaned_data["item"], quantity=form.cleaned_data["quantity"])
+        except ValidationError as error:
+            _flash(request, error)
+        return redirect("orders:cart")
+
+
+class CheckoutView(LoginRequiredMixin, TemplateView):
+    """Address and contact, then delivery and payment for each producer; one POST places it all."""
+
+    template_name = "orders/checkout.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cart = services.cart_get(user=request.user, session=request.session)
+        self.groups = cart_groups(cart=self.cart)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        if CHECKOUT_TOKEN_KEY not in self.request.session:
+            self.request.session[CHECKOUT_TOKEN_KEY] = services.new_checkout_token()
+        form = kwargs.pop("form", None) or AddressForm(initial=self._initial_address())
+        chosen = kwargs.pop("chosen", {})
+        options = checkout_options(groups=self.groups)
+        for option in options:
+            previous = chosen.get(option["group"].producer.pk, {})
+            option["chosen_delivery"] = previous.get("delivery", "")
+            option["chosen_payment"] = previous.get("payment", "")
+        return super().get_context_data(**kwargs) | {
+            "form": form,
+            "options": options,
+            "checkout_token": self.request.session[CHECKOUT_TOKEN_KEY],
+        }
+
+    def _initial_address(self) -> dict:
+        saved = BuyerAddress.objects.filter(user=self.request.user).first()
+        if saved:
+            return {name: getattr(saved, name) for name in services.ADDRESS_FIELDS}
+        user = self.request.user
+        return {"full_name": user.get_full_name(), "email": user.email}
+
+    def get(self, request, *args, **kwargs):
+        if not self.groups:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("orders:cart")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("checkout_token", "")
+        # A second submission of a checkout already placed (two clicks, a reload) shows its orders.
+        placed = list(Order.objects.filter(buyer=request.user, checkout_token=token)) if token else []
+        if placed:
+            return self._done(placed)
+        if not self.groups:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("orders:cart")
+        form = AddressForm(request.POST)
+        choices, chosen = {}, {}
+        for group in self.groups:
+            pid = group.producer.pk
+            delivery = request.POST.get(f"delivery_{pid}", DeliveryMethod.SHIPPING)
+            event = request.POST.get(f"pickup_event_{pid}", "")
+            chosen[pid] = {"delivery": delivery, "payment": request.POST.get(f"payment_{pid}", ""), "event": event}
+            choices[pid] = services.ProducerChoice(
+                delivery=delivery, payment=chosen[pid]["payment"], pickup_event_id=int(event) if event.isdigit() else None
+            )
+        ships = any(choice.delivery == DeliveryMethod.SHIPPING for choice in choices.values())
+        if not form.is_valid() or (ships and not form.require_postal_address()):
+            return self.render_to_response(self.get_context_data(form=form, chosen=chosen))
+        try:
+            orders = services.order_place(
+                buyer=request.user, cart=self.cart, checkout_token=token, address=form.address(), choices=choices
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            self.groups = cart_groups(cart=self.cart)
+            return self.render_to_response(self.get_context_data(form=form, chosen=chosen))
+        return self._done(orders)
+
+    def _done(self, orders):
+        self.request.session.pop(CHECKOUT_TOKEN_KEY, None)
+        numbers = ", ".join(order.number for order in orders)
+        messages.success(self.request, _("Thank you! Your orders: %(numbers)s.") % {"numbers": numbers})
+        if len(orders) == 1:
+            return redirect("orders:order_detail", number=orders[0].number)
+        return redirect("orders:order_list")
+
+
+class OrderListView(LoginRequiredMixin, TemplateView):
+    template_name = "orders/order_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"orders": buyer_orders(user=self.request.user)}
+
+
+class OrderDetailView(LoginRequiredMixin, TemplateView):
+    """The buyer's own order (404 for anybody else's), with payment instructions while unpaid."""
+
+    template_name = "orders/order_detail.html"
+
+    def get_order(self) -> Order:
+        try:
+            order = buyer_order(user=self.request.user, number=self.kwargs["number"])
+        except Order.DoesNotExist:
+            raise Http404 from None
+        return services.order_expire_if_due(order)
+
+    def get_context_data(self, **kwargs):
+        order = kwargs.pop("order", None) or self.get_order()
+        unpaid = order.state == Order.State.PENDING_PAYMENT
+        return super().get_context_data(**kwargs) | {
+            "order": order,
+            "payment": provider_for(order.payment_method).instructions(order) if unpaid else None,
+            "slip_form": kwargs.get("slip_form") or SlipForm(),
+            "cancel_form": CancelForm(),
+            "review_form": ReviewForm(),
+        }
+
+    def post(self, request, number: str):
+        order = self.get_order()
+        action = request.POST.get("action")
+        try:
+            if action == "slip":
+                form = SlipForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(order=order, slip_form=form))
+                try:
+                    services.slip_upload(order=order, buyer=request.user, upload=form.cleaned_data["slip"])
+                except ValidationError as error:
+                    form.add_error("slip", error.messages)
+                    return self.render_to_response(self.get_context_data(order=order, slip_form=form))
+                messages.success(request, _("Slip received. The producer will confirm your payment."))
+            elif action == "cancel":
+                form = CancelForm(request.POST)
+                reason = form.cleaned_data["reason"] if form.is_valid() else ""
+                services.order_transition(order=order, to_state=Order.State.CANCELLED, by=request.user, note=reason)
+                messages.success(request, _("Your order is cancelled."))
+            elif action == "review":
+                form = ReviewForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Choose 1 to 5 stars and write a few words."))
+                line = get_object_or_404(OrderLine, pk=form.cleaned_data["line"], order=order)
+                services.review_create(line=line, buyer=request.user, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"])
+                messages.success(request, _("Thank you for your review."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            _flash(request, error)
+        return redirect("orders:order_detail", number=order.number)
+
+
+class FavouriteToggleView(LoginRequiredMixin, View):
+    def post(self, request):
+        product_ref, producer_ref = request.POST.get("product", ""), request.POST.get("producer", "")
+        if product_ref.isdigit():
+            product = get_object_or_404(Product.objects.public(), pk=int(product_ref))
+            added = services.favourite_toggle(user=request.user, product=product)
+            name = product.name
+        elif producer_ref.isdigit():
+            producer = get_object_or_404(Producer.objects.public(), pk=int(producer_ref))
+            added = services.favourite_toggle(user=request.user, producer=producer)
+            name = producer.display_name
+        else:
+            raise Http404
+        messages.success(request, (_("%(name)s is in your favourites.") if added else _("%(name)s is no longer in your favourites.")) % {"name": name})
+        return redirect(_back(request, reverse("orders:favourites")))
+
+
+class FavouritesView(LoginRequiredMixin, TemplateView):
+    template_name = "orders/favourites.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | favourites(user=self.request.user)
