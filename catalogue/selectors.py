@@ -67,9 +67,10 @@ def _price_between(queryset, *, low, high, column: str):
     return queryset
 
 
-def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
+def _facets(filterset: ProductFilter, params: QueryDict, *, total: int) -> dict:
     """Counts beside each filter: each facet counts the products that match every other filter,
-    so each count equals the number of results that clicking it shows. Five queries."""
+    so each count equals the number of results that clicking it shows. `total` is the number of
+    results with every filter applied. Five queries."""
     base = Product.objects.public().order_by()
     data = filterset.form.cleaned_data
     facets = {}
@@ -129,7 +130,8 @@ def _facets(filterset: ProductFilter, params: QueryDict) -> dict:
     places = {p.pk: p for p in Place.objects.filter(pk__in=ids + ([chosen.pk] if chosen else []))}
     entries = [(places[row["province"]], row["n"]) for row in rows if row["province"] in places]
     if chosen and chosen.pk not in ids:
-        entries.insert(0, (chosen, 0))
+        # Outside the top provinces: its count is the number of results shown now.
+        entries.insert(0, (chosen, total))
     facets["province"] = [
         {
             "label": place.name,
@@ -194,7 +196,7 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         "page_obj": page_obj,
         "paginator": paginator,
         "products": list(page_obj.object_list),
-        "facets": _facets(filterset, params),
+        "facets": _facets(filterset, params, total=paginator.count),
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "facet_values": [

@@ -143,7 +143,10 @@ def _replace_certifications(product: Product, certifications: list[dict]) -> Non
 def product_duplicate(*, product: Product) -> Product:
     """A draft copy of a listing with its certifications (photos are not copied), stock 0."""
     fields = {name: getattr(product, name) for name in LISTING_FIELDS}
-    fields["name_en"] = _("%(name)s (copy)") % {"name": product.name_en}
+    # The name is shortened when needed, so the copy of a name of the longest length still fits.
+    copy_name = _("%(name)s (copy)")
+    room = Product._meta.get_field("name_en").max_length - len(copy_name % {"name": ""})
+    fields["name_en"] = copy_name % {"name": product.name_en[:room].rstrip()}
     fields["stock"] = 0
     certifications = [
         {"kind": c.kind, "name": c.name, "number": c.number, "year": c.year} for c in product.certifications.all()

@@ -213,3 +213,17 @@ class StallAssignment(models.Model):
             models.UniqueConstraint(fields=["event", "producer"], name="events_one_stall_per_producer"),
             models.UniqueConstraint(fields=["application"], name="events_one_stall_per_application"),
         ]
+
+
+class AssignmentProposal(models.Model):
+    """An automatic assignment the organiser reviews on the plan, then accepts or discards."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # [[application id, stall id], …] and the score (assigned, in preferred zone, …).
+    pairs = models.JSONField(default=list)
+    score = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]

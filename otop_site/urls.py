@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("catalogue.urls")),
     path("", include("orders.urls")),
+    path("", include("events.urls")),
     path("", include("producers.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

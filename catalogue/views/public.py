@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from events.selectors import current_stalls_for
 from orders.selectors import is_favourite
 
 from ..cache import fragment_key, get_fragment, set_fragment
@@ -86,6 +87,7 @@ class ProductDetailView(TemplateView):
                     "stock": product.stock,
                     "in_stock": product.in_stock,
                     "producer": {"display_name": product.producer.display_name},
+                    "producer_id": product.producer_id,
                 },
             }
             set_fragment(key, page)
@@ -99,4 +101,5 @@ class ProductDetailView(TemplateView):
         return super().get_context_data(**kwargs) | {
             "page": safe_page,
             "is_favourite": is_favourite(user=self.request.user, product=page["buy"]["pk"]),
+            "stall_notes": current_stalls_for(producer_id=page["buy"]["producer_id"]),
         }

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from catalogue.selectors import producer_products
+from events.selectors import current_stalls_for
 from orders.selectors import is_favourite
 
 from ..models import Producer
@@ -33,5 +34,6 @@ class ProducerDetailView(TemplateView):
             "member_names": member_first_names(producer),
             "products": producer_products(producer=producer),
             "is_favourite": is_favourite(user=self.request.user, producer=producer),
+            "stall_notes": current_stalls_for(producer_id=producer.pk),
             "jsonld": organization_jsonld(producer, request=self.request),
         }

@@ -402,3 +402,20 @@ def test_the_partial_header_returns_only_the_results_fragment(client, catalogue)
     assert "Nam prik pao" in body and "Mudmee silk scarf" not in body
     assert "X-Partial" in partial["Vary"] and "X-Partial" in full["Vary"]
     assert "<html" in full.content.decode()
+
+
+def test_a_chosen_province_outside_the_top_provinces_still_shows_its_count(client, categories, places):
+    provinces = list(places.filter(country="TH", level="province").order_by("code")[: selectors.PROVINCE_FACET_SIZE + 1])
+    *busy, quiet = provinces
+    for province in busy:
+        producer = ProducerFactory(place=tambon_of(province))
+        for _ in range(2):
+            ProductFactory(producer=producer, category=categories["silk"], status="published")
+    ProductFactory(producer=ProducerFactory(place=tambon_of(quiet)), category=categories["silk"], status="published")
+
+    response = get(client, f"province={quiet.slug}")
+
+    assert total(response) == 1
+    (entry,) = [entry for entry in response.context["facets"]["province"] if entry["selected"]]
+    assert entry["label"] == quiet.name_en
+    assert entry["count"] == 1

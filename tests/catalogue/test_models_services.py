@@ -505,3 +505,13 @@ def test_origin_may_be_a_province_outside_thailand(make_product, oita_group, pla
     kumamoto = Place.objects.get(country="JP", level="province", name_en="Kumamoto")
     product = make_product(producer=oita_group, origin=kumamoto, price=Decimal(900))
     assert product.province == kumamoto and product.country == "JP" and product.currency == "JPY"
+
+
+def test_product_duplicate_of_a_name_of_the_longest_length_still_fits(make_product):
+    original = make_product(name_en="Handwoven mudmee silk " + "x" * 178)
+    assert len(original.name_en) == 200
+
+    copy = services.product_duplicate(product=original)
+
+    assert len(copy.name_en) <= 200
+    assert copy.name_en.endswith(" (copy)") and copy.name_en.startswith("Handwoven mudmee silk xxx")

@@ -81,7 +81,7 @@ class Command(BaseCommand):
         quiet_mail.disable()
         self.done(f"{placed} orders")
         self.step("events")
-        events = demo_events_create(organisers=[accounts["organiser"]])
+        events = demo_events_create(organisers=[accounts["organiser"]], rng=rng)
         self.done(f"{len(events)} events")
         catalogue_changed()
         self.stdout.write(self.style.SUCCESS(f"Demo site ready. Log in as {', '.join(accounts)} with the password {DEMO_PASSWORD}."))

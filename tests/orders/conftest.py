@@ -1,0 +1,84 @@
+"""Fixtures for the marketplace tests: two shops with their managers, a listing, buyers."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalogue.models import Category
+from catalogue.services import categories_load
+from catalogue.taxonomy import CATEGORIES
+from places.models import Place
+from producers.models import ProducerMembership
+from tests.factories import UserFactory
+from tests.orders.factories import listing, log_in, make_shop, member_of
+
+CATEGORY_COUNT = sum(1 + len(children) for *_names, children in CATEGORIES)
+
+
+@pytest.fixture
+def categories(db):
+    """The category tree (made by a data migration; gone after a transactional test flushed it)."""
+    if Category.objects.count() < CATEGORY_COUNT:
+        categories_load()
+    return {category.slug: category for category in Category.objects.all()}
+
+
+@pytest.fixture
+def tha_sawang(places):
+    surin = Place.objects.get(country="TH", level="province", slug="surin")
+    return Place.objects.get(level="subdistrict", slug="tha-sawang", parent__parent=surin)
+
+
+@pytest.fixture
+def shop(categories, tha_sawang):
+    """A verified weaving group in Tha Sawang, Surin, taking every payment method. Its own
+    language is Thai, so its contact address is written to in Thai."""
+    return make_shop(
+        name_en="Tha Sawang Silk Weavers", slug="tha-sawang-silk", place=tha_sawang,
+        contact_email="orders@tha-sawang.example", own_language="th",
+    )
+
+
+@pytest.fixture
+def manager(shop):
+    """The shop's manager, who reads e-mails in English."""
+    return member_of(shop, username="somsri", email="somsri@example.com", language="en")
+
+
+@pytest.fixture
+def member(shop):
+    return member_of(shop, username="malee", email="malee@example.com", role=ProducerMembership.Role.MEMBER)
+
+
+@pytest.fixture
+def other_shop(categories, places):
+    khon_kaen = Place.objects.get(country="TH", level="province", slug="khon-kaen")
+    tambon = Place.objects.filter(level="subdistrict", parent__parent=khon_kaen).order_by("code").first()
+    return make_shop(name_en="Chonnabot Mudmee Group", slug="chonnabot-mudmee", place=tambon, contact_email="", own_language="th")
+
+
+@pytest.fixture
+def other_manager(other_shop):
+    return member_of(other_shop, username="boonmee", email="boonmee@example.com")
+
+
+@pytest.fixture
+def scarf(shop):
+    """850 baht, 10 in stock, 200 g."""
+    return listing(shop, name_en="Mudmee silk scarf", price=Decimal("850.00"), stock=10, weight_grams=200)
+
+
+@pytest.fixture
+def pillow(other_shop):
+    """A product of the other shop: 320 baht, 5 in stock."""
+    return listing(other_shop, name_en="Triangle pillow", price=Decimal("320.00"), stock=5, weight_grams=900)
+
+
+@pytest.fixture
+def other_buyer(db):
+    return UserFactory(username="kenji", email="kenji@example.com", language="ja")
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    return log_in(client, buyer)
