@@ -1,11 +1,13 @@
 """`make bench`: seed the benchmark catalogue and measure the pages against a trivial view.
 
-    python -m bench [--producers 3000] [--products 100000] [--seconds 8] [--reseed]
+    python -m bench [--producers 3000] [--products 100000] [--seconds 8] [--reseed] [--no-orders]
 
 Data goes to its own database (otop_bench on the embedded server, or the one DATABASE_URL
 names). The site runs under gunicorn with one sync worker, as in production; a client with a
 few threads keeps it busy. Every page is reported with requests per second, p50 and p99
 latency and its throughput as a share of the trivial view's, all measured in the same run.
+Then, unless --no-orders, the orders benchmark (bench/orders.py, `python -m bench.orders`):
+16 buyers placing orders at once, with the stock checked afterwards.
 """
 
 import argparse
@@ -32,6 +34,8 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reseed", action="store_true", help="seed again even if the data is there")
     parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument("--orders", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run the orders benchmark (python -m bench.orders with its defaults)")
     return parser.parse_args(argv)
 
 
@@ -210,6 +214,11 @@ def main(argv=None) -> int:
         print(f"seeding: producers {timings['producers_seconds']} s, {timings['products']} products {timings['products_seconds']} s")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "catalogue.json").write_text(json.dumps({"results": results, "rss_mb": rss, "seed": timings}, indent=2))
+    if args.orders:
+        from bench import orders
+
+        print("\n== Orders: concurrent checkouts (python -m bench.orders) ==", flush=True)
+        return orders.run(orders.parse_args([]))
     return 0
 
 

@@ -26,5 +26,6 @@ def product_jsonld(product, photos, *, request) -> dict:
         },
     }
     if product.star_scheme and product.star_rating:
-        data["award"] = f"{product.get_star_scheme_display()}: {product.star_rating}★ ({product.star_year or ''})".strip()
+        year = f" ({product.star_year})" if product.star_year else ""
+        data["award"] = f"{product.get_star_scheme_display()}: {product.star_rating}★{year}"
     return data

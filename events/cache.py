@@ -3,10 +3,12 @@ change to the event, its zones, stalls or assignments renews once committed (sig
 services that bulk-insert), and by the catalogue version, which a producer's change renews."""
 
 import uuid
+import zlib
 
 from django.core.cache import caches
 from django.db import transaction
 
+from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
 from catalogue.cache import catalogue_version
 
 TIMEOUT = 60 * 60
@@ -31,12 +33,18 @@ def plan_changed(event_id: int) -> None:
 
 
 def plan_fragment_key(event_id: int, *parts: str) -> str:
-    return ":".join(["events:plan", str(event_id), plan_version(event_id), catalogue_version(), *parts])
+    # Both versions in one cache read when they exist (every request but the first).
+    found = caches["pages"].get_many([_key(event_id), CATALOGUE_VERSION_KEY])
+    plan = found.get(_key(event_id)) or plan_version(event_id)
+    catalogue = found.get(CATALOGUE_VERSION_KEY) or catalogue_version()
+    return ":".join(["events:plan", str(event_id), plan, catalogue, *parts])
 
 
-def get(key: str):
-    return caches["pages"].get(key)
+def get_html(key: str) -> str | None:
+    """A cached HTML fragment; stored compressed, as a large plan is mostly repeated markup."""
+    packed = caches["pages"].get(key)
+    return zlib.decompress(packed).decode() if packed is not None else None
 
 
-def put(key: str, value) -> None:
-    caches["pages"].set(key, value, timeout=TIMEOUT)
+def put_html(key: str, html: str) -> None:
+    caches["pages"].set(key, zlib.compress(html.encode(), 6), timeout=TIMEOUT)

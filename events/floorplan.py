@@ -12,6 +12,9 @@ SCALE = 10  # SVG units per metre
 MARGIN = Decimal(2)
 
 
+STALL_SIZE = 30  # a 3 m × 3 m stall; other sizes carry their own width and height
+
+
 @dataclass(frozen=True)
 class PlanStall:
     code: str
@@ -22,6 +25,23 @@ class PlanStall:
     holder: str
     url: str
     features: str
+
+    @property
+    def size_attributes(self):
+        # Most stalls are the standard size, which the stylesheet gives; a 3,000-stall plan stays small.
+        from django.utils.safestring import mark_safe
+
+        if self.width == STALL_SIZE and self.height == STALL_SIZE:
+            return ""
+        return mark_safe(f' width="{self.width}" height="{self.height}"')  # noqa: S308 - integers
+
+    @property
+    def label_x(self) -> int:
+        return self.x + self.width // 2
+
+    @property
+    def label_y(self) -> int:
+        return self.y + self.height // 2 + 3
 
 
 @dataclass(frozen=True)

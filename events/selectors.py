@@ -1,8 +1,33 @@
 """The reads of the event pages."""
 
-from django.utils import timezone
+import re
+from dataclasses import dataclass, field
 
-from .models import Event
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Category
+from places.models import Place
+
+from .models import (
+    ApplicationStateChange,
+    AssignmentProposal,
+    Event,
+    EventOrganiser,
+    Stall,
+    StallApplication,
+    StallAssignment,
+    Zone,
+)
+
+NEEDS = ("power", "corner", "double")
+FEATURE_LABELS = {"power": _("power"), "corner": _("corner"), "double": _("double stall")}
+PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
+DEFAULT_ZONE_COLOUR = "#7a2e8e"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def pickup_events_for(producer) -> list[Event]:
@@ -13,6 +38,285 @@ def pickup_events_for(producer) -> list[Event]:
             status=Event.Status.PUBLISHED, ends_on__gte=timezone.localdate(), assignments__producer=producer
         ).order_by("starts_on")
     )
+
+
+# --- The organiser's area ------------------------------------------------------------------------
+
+
+def stall_code_order(code: str) -> tuple:
+    """Sort key putting B-2 before B-10."""
+    head, _sep, tail = code.rpartition("-")
+    return (head, int(tail), "") if tail.isdigit() else (code, 0, code)
+
+
+def may_organise(*, user) -> bool:
+    """Whether the user may enter the organiser's area: staff, or an organiser of some event."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or EventOrganiser.objects.filter(user=user).exists()
+
+
+def organiser_events(*, user):
+    """The events the user organises (staff organise every event), latest first. Any event
+    outside this queryset is a 404 in the organiser's area."""
+    if not getattr(user, "is_authenticated", False):
+        return Event.objects.none()
+    events = Event.objects.all() if user.is_staff else Event.objects.organised_by(user)
+    return events.select_related("place").order_by("-starts_on", "pk")
+
+
+def _count_of(model, **filters):
+    rows = model.objects.filter(event=OuterRef("pk"), **filters).order_by().values("event").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def organiser_event_list(*, user) -> list[Event]:
+    """The organiser's events with their numbers of stalls, assignments and open applications."""
+    return list(
+        organiser_events(user=user).annotate(
+            stall_count=_count_of(Stall),
+            assigned_count=_count_of(StallAssignment),
+            submitted_count=_count_of(StallApplication, state=StallApplication.State.SUBMITTED),
+        )
+    )
+
+
+@dataclass
+class EventCounts:
+    stalls: int = 0
+    assigned: int = 0
+    checked_in: int = 0
+    accepted_without_stall: int = 0
+    applications: list = field(default_factory=list)  # [(state value, label, count)] in the model's order
+    fees: list = field(default_factory=list)  # [(fee value, label, count)]
+
+    @property
+    def free(self) -> int:
+        return self.stalls - self.assigned
+
+    @property
+    def applications_total(self) -> int:
+        return sum(count for _value, _label, count in self.applications)
+
+
+def event_counts(*, event: Event) -> EventCounts:
+    """Stalls assigned and free, exhibitors checked in, applications by state, fees by state."""
+    by_state = dict(
+        StallApplication.objects.filter(event=event).order_by().values_list("state").annotate(n=Count("pk"))
+    )
+    assignments = StallAssignment.objects.filter(event=event).order_by()
+    by_fee = dict(assignments.values_list("fee_state").annotate(n=Count("pk")))
+    totals = assignments.aggregate(assigned=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)))
+    accepted = by_state.get(StallApplication.State.ACCEPTED, 0)
+    return EventCounts(
+        stalls=Stall.objects.filter(event=event).count(),
+        assigned=totals["assigned"],
+        checked_in=totals["checked_in"],
+        accepted_without_stall=max(accepted - totals["assigned"], 0),
+        applications=[(value, label, by_state.get(value, 0)) for value, label in StallApplication.State.choices],
+        fees=[(value, label, by_fee.get(value, 0)) for value, label in StallAssignment.Fee.choices],
+    )
+
+
+def layout_zones(*, event: Event) -> list[Zone]:
+    """The event's zones with their themes and numbers of stalls."""
+    return list(
+        Zone.objects.filter(event=event)
+        .select_related("theme_category", "theme_region")
+        .annotate(stall_count=Count("stalls"))
+        .order_by("code")
+    )
+
+
+def layout_sources(*, user, event: Event):
+    """Other events the user organises that have a layout to copy."""
+    return (
+        organiser_events(user=user)
+        .exclude(pk=event.pk)
+        .filter(Q(stalls__isnull=False) | Q(zones__isnull=False))
+        .distinct()
+    )
+
+
+def application_filter_choices(*, event: Event) -> dict:
+    """What the application filters offer: the top categories and the applicants' provinces."""
+    province_ids = StallApplication.objects.filter(event=event).values("producer__province")
+    return {
+        "categories": Category.objects.filter(parent__isnull=True).order_by("position", "slug"),
+        "provinces": Place.objects.filter(pk__in=province_ids).order_by("country", "name_en"),
+    }
+
+
+def event_applications(*, event: Event, state: str = "", category=None, province=None, needs=()):
+    """The event's applications, filtered; producers who exhibited before first, then the
+    earliest. `category` matches a product to exhibit in it or in one of its sub-categories."""
+    applications = (
+        StallApplication.objects.filter(event=event)
+        .select_related("producer__province", "preferred_zone")
+        .prefetch_related(
+            "products__category",
+            Prefetch("state_changes", queryset=ApplicationStateChange.objects.select_related("by")),
+            Prefetch("assignments", queryset=StallAssignment.objects.select_related("stall")),
+        )
+        .order_by("-exhibited_before", "created_at", "pk")
+    )
+    if state:
+        applications = applications.filter(state=state)
+    if category is not None:
+        in_category = StallApplication.products.through.objects.filter(
+            Q(product__category=category) | Q(product__category__parent=category)
+        ).values("stallapplication_id")
+        applications = applications.filter(pk__in=in_category)
+    if province is not None:
+        applications = applications.filter(producer__province=province)
+    for need in needs:
+        if need in NEEDS:
+            applications = applications.filter(**{f"needs_{need}": True})
+    return applications
+
+
+def _needs_of(application: StallApplication) -> list[str]:
+    return [need for need in NEEDS if getattr(application, f"needs_{need}")]
+
+
+def describe_applications(applications) -> list[StallApplication]:
+    """Give each application `need_labels` (what it needs, translated) and, when its
+    assignments were prefetched, `stall` (the stall it holds, or None)."""
+    applications = list(applications)
+    for application in applications:
+        application.need_labels = [FEATURE_LABELS[need] for need in _needs_of(application)]
+        if hasattr(application, "_prefetched_objects_cache") and "assignments" in application._prefetched_objects_cache:
+            application.stall = next((a.stall for a in application.assignments.all()), None)
+    return applications
+
+
+def _features_of(stall: Stall) -> list[str]:
+    return [name for name, has in (("power", stall.has_power), ("corner", stall.is_corner), ("double", stall.is_double)) if has]
+
+
+@dataclass
+class PlanStall:
+    stall: Stall
+    colour: str
+    left: int
+    top: int
+    width: int
+    height: int
+    features: list[str]
+    assignment: StallAssignment | None = None
+    proposed: StallApplication | None = None
+
+    @property
+    def label(self) -> str:
+        """What a screen reader says and a tooltip shows: code, features, holder, proposal."""
+        parts = [self.stall.code, *(str(FEATURE_LABELS[f]) for f in self.features)]
+        if self.assignment is not None:
+            parts.append(gettext("held by %(name)s") % {"name": self.assignment.producer.display_name})
+        else:
+            parts.append(gettext("free"))
+        if self.proposed is not None:
+            parts.append(gettext("proposed for %(name)s") % {"name": self.proposed.producer.display_name})
+        return " · ".join(parts)
+
+
+@dataclass
+class AssignmentPlan:
+    zones: list
+    stalls: list[PlanStall]
+    waiting: list[StallApplication]  # accepted, without a stall
+    proposal: AssignmentProposal | None
+    width: int
+    height: int
+    scale: int
+
+    @property
+    def proposed_count(self) -> int:
+        return sum(1 for s in self.stalls if s.proposed is not None)
+
+
+def _colour(zone: Zone) -> str:
+    return zone.colour if _COLOUR.match(zone.colour or "") else DEFAULT_ZONE_COLOUR
+
+
+def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
+    """The floor plan to assign on: every stall with its position in pixels, its holder and the
+    application the latest automatic proposal would put there; the accepted applications still
+    without a stall."""
+    zones = list(Zone.objects.filter(event=event).order_by("code"))
+    holders = {
+        a.stall_id: a
+        for a in StallAssignment.objects.filter(event=event).select_related("producer", "application")
+    }
+    proposal = AssignmentProposal.objects.filter(event=event).order_by("-created_at", "-pk").first()
+    proposed = {}
+    if proposal is not None:
+        pairs = {int(stall): int(app) for app, stall in proposal.pairs}
+        applications = StallApplication.objects.filter(pk__in=pairs.values()).select_related("producer")
+        by_id = {a.pk: a for a in applications}
+        proposed = {stall: by_id[app] for stall, app in pairs.items() if app in by_id}
+    plan_stalls, width, height = [], 0, 0
+    for stall in Stall.objects.filter(event=event).select_related("zone").order_by("zone__code", "y", "x", "pk"):
+        item = PlanStall(
+            stall=stall,
+            colour=_colour(stall.zone),
+            left=int(stall.x * scale),
+            top=int(stall.y * scale),
+            width=max(int(stall.width * scale) - 2, 8),
+            height=max(int(stall.depth * scale) - 2, 8),
+            features=_features_of(stall),
+            assignment=holders.get(stall.pk),
+            proposed=proposed.get(stall.pk),
+        )
+        width, height = max(width, item.left + item.width), max(height, item.top + item.height)
+        plan_stalls.append(item)
+    waiting = describe_applications(
+        StallApplication.objects.filter(event=event, state=StallApplication.State.ACCEPTED)
+        .exclude(pk__in=StallAssignment.objects.filter(event=event).values("application_id"))
+        .select_related("producer", "preferred_zone")
+        .order_by("-exhibited_before", "created_at", "pk")
+    )
+    return AssignmentPlan(
+        zones=zones, stalls=plan_stalls, waiting=waiting, proposal=proposal, width=width + scale, height=height + scale, scale=scale
+    )
+
+
+def event_proposals(*, event: Event) -> list[AssignmentProposal]:
+    """The event's automatic assignment proposals, latest first."""
+    return list(AssignmentProposal.objects.filter(event=event).select_related("event").order_by("-created_at", "-pk"))
+
+
+def stall_list(*, event: Event) -> list[Stall]:
+    """Every stall of the event in code order, each with `zone`, `features` and `holder` (its
+    assignment with producer, province and application, or None): the CSV export and the
+    printed plan."""
+    holders = Prefetch(
+        "assignments",
+        queryset=StallAssignment.objects.filter(event=event).select_related("producer__province", "application"),
+        to_attr="holders",
+    )
+    stalls = list(Stall.objects.filter(event=event).select_related("zone").prefetch_related(holders))
+    for stall in stalls:
+        stall.holder = stall.holders[0] if stall.holders else None
+        stall.features = _features_of(stall)
+    stalls.sort(key=lambda s: (s.zone.code, stall_code_order(s.code)))
+    return stalls
+
+
+def event_assignments(*, event: Event, query: str = "", zone: str = "") -> list[StallAssignment]:
+    """The assigned stalls in code order (stall signs, check-in), optionally those of one zone
+    (by its code) or those whose stall code or producer name contains `query`."""
+    assignments = StallAssignment.objects.filter(event=event).select_related("stall__zone", "producer__province")
+    if zone:
+        assignments = assignments.filter(stall__zone__code=zone)
+    query = query.strip()
+    if query:
+        assignments = assignments.filter(
+            Q(stall__code__icontains=query)
+            | Q(producer__name__icontains=query)
+            | Q(producer__name_en__icontains=query)
+            | Q(producer__name_ja__icontains=query)
+        )
+    return sorted(assignments, key=lambda a: (a.stall.zone.code, stall_code_order(a.stall.code)))
 
 
 # --- Public pages and the producer's applications ---------------------------------------------
@@ -104,30 +408,3 @@ def producer_applications(*, producer) -> dict:
     applied = {a.event_id for a in applications if a.state != StallApplication.State.WITHDRAWN}
     open_events = [e for e in Event.objects.filter(status=Event.Status.OPEN).order_by("starts_on") if e.pk not in applied]
     return {"applications": applications, "open_events": open_events}
-
-
-# --- The organiser's area ----------------------------------------------------------------------
-
-import re  # noqa: E402
-from collections import Counter  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.db.models import Count, Prefetch, Q  # noqa: E402
-
-from catalogue.models import Category  # noqa: E402
-from places.models import Place  # noqa: E402
-
-from .models import (  # noqa: E402
-    ApplicationStateChange,
-    AssignmentProposal,
-    Stall,
-    StallApplication,
-    StallAssignment,
-    Zone,
-)
-
-NEEDS = ("power", "corner", "double")
-PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-DEFAULT_ZONE_COLOUR = "#7a2e8e"

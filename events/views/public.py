@@ -37,11 +37,11 @@ class EventDetailView(PublicEventMixin, TemplateView):
     def get_context_data(self, **kwargs):
         event = self.get_event()
         key = cache.plan_fragment_key(event.pk, get_language())
-        plan_html = cache.get(key)
+        plan_html = cache.get_html(key)
         if plan_html is None:
             plan = floor_plan(event)
             plan_html = render_to_string("events/partials/floor_plan.html", {"event": event, "plan": plan}, request=self.request)
-            cache.put(key, plan_html)
+            cache.put_html(key, plan_html)
         return super().get_context_data(**kwargs) | {"event": event, "plan_html": mark_safe(plan_html)}  # noqa: S308
 
 

@@ -47,9 +47,10 @@ class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
     template_name = "orders/manage/order_detail.html"
 
     def get_context_data(self, **kwargs):
-        order = self.get_order()
+        # Expire first: the actions offered follow the state the order is really in.
+        order = services.order_expire_if_due(self.get_order())
         return super().get_context_data(**kwargs) | {
-            "order": services.order_expire_if_due(order),
+            "order": order,
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
             "transitions": sorted(services.TRANSITIONS.get(order.state, set())),

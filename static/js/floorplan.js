@@ -24,7 +24,8 @@
   }
   function show(event) {
     var stall = event.target.closest && event.target.closest("a.stall");
-    if (stall && caption) caption.textContent = stall.getAttribute("aria-label");
+    var title = stall && stall.querySelector("title");
+    if (title && caption) caption.textContent = title.textContent;
   }
   plan.addEventListener("mouseover", show);
   plan.addEventListener("focusin", show);

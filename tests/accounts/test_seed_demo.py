@@ -82,9 +82,17 @@ def test_seed_demo_refuses_under_production_settings(places, settings):
 def test_seed_demo_runs_under_production_settings_when_forced(places, settings):
     settings.SETTINGS_MODULE = "otop_site.settings.production"
 
-    seed("--producers", "0", "--force")
+    seed("--producers", "5", "--force")
 
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 4
+
+
+def test_seed_demo_with_no_producers_still_creates_the_demo_accounts(places):
+    """--producers accepts 0 ("0 or more"): a site with accounts and places but no listings."""
+    seed("--producers", "0")
+
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 4
+    assert Producer.objects.count() == 0
 
 
 def test_seed_demo_refuses_in_a_real_production_process():

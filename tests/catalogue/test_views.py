@@ -303,3 +303,10 @@ def test_home_page_in_thai_shows_thai_names(client, make_product):
     with translation.override("th"):
         page = client.get("/th/").content.decode()
     assert "น้ำพริกเผา" in page
+
+
+def test_json_ld_award_without_a_year_has_no_empty_brackets(client, make_product):
+    product = make_product(star_scheme="otop", star_rating=4, star_year=None, status="published")
+    award = jsonld(page_of(client, product))["award"]
+    assert "4★" in award and "OTOP" in award
+    assert "()" not in award and not award.endswith(" ")

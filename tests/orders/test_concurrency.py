@@ -1,0 +1,120 @@
+"""Stock under real concurrency against PostgreSQL (SPEC §2.4): whatever the number of buyers
+checking out at once, stock never goes below zero and exactly what was in stock is sold; a
+checkout submitted twice at once places one order set.
+
+These tests commit (each thread has its own connection), so the database is flushed after them;
+`reference_data_restored` loads the place tree and the categories again for the tests that follow.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from catalogue.models import Product
+from catalogue.services import categories_load
+from orders import services
+from orders.models import Cart, DeliveryMethod, Order, OrderLine, PaymentMethod
+from orders.services import ProducerChoice, SoldOut
+from places.services import places_load
+from tests.factories import UserFactory
+from tests.orders.factories import ADDRESS, fill_cart, listing
+
+BUYERS = 30
+IN_STOCK = 10
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_data_restored(django_db_blocker):
+    """After this module's transactional tests have flushed the database, put back what the
+    session set up (the place tree) and what a data migration made (the categories)."""
+    yield
+    with django_db_blocker.unblock():
+        places_load()
+        categories_load()
+
+
+def run_at_once(count: int, work) -> list:
+    """Run `work(index)` in `count` threads released together by a barrier; return each
+    thread's result or the exception it raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def thread_main(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=thread_main, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a checkout thread hung"
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_buyers_racing_for_ten_in_stock_buy_exactly_ten(places, categories, shop):
+    scarf = listing(shop, name_en="Last mudmee scarves", price=Decimal("850.00"), stock=IN_STOCK)
+    buyers = [UserFactory(username=f"racer{index}") for index in range(BUYERS)]
+    carts = [fill_cart(buyer, (scarf, 1)) for buyer in buyers]
+    choice = {shop.pk: ProducerChoice(delivery=DeliveryMethod.SHIPPING, payment=PaymentMethod.BANK_TRANSFER)}
+
+    def check_out(index: int) -> list[Order]:
+        return services.order_place(
+            buyer=buyers[index], cart=carts[index], checkout_token=f"race-{index}", address=ADDRESS, choices=choice
+        )
+
+    results = run_at_once(BUYERS, check_out)
+
+    placed = [result for result in results if isinstance(result, list)]
+    sold_out = [result for result in results if isinstance(result, SoldOut)]
+    unexpected = [result for result in results if not isinstance(result, (list, SoldOut))]
+    assert unexpected == []
+    assert len(placed) == IN_STOCK
+    assert len(sold_out) == BUYERS - IN_STOCK
+    for error in sold_out:
+        assert error.messages == ["Sold out, or fewer left than you asked for: Last mudmee scarves."]
+
+    scarf.refresh_from_db()
+    assert scarf.stock == 0
+    assert not Product.objects.filter(stock__lt=0).exists()
+    assert Order.objects.count() == IN_STOCK
+    assert sum(OrderLine.objects.values_list("quantity", flat=True)) == IN_STOCK
+    assert {order.buyer_id for order in Order.objects.all()} == {orders[0].buyer_id for orders in placed}
+    # The losers keep their cart and nothing of theirs was saved; the winners' carts are empty.
+    winners = {orders[0].buyer_id for orders in placed}
+    for buyer, cart in zip(buyers, carts):
+        assert cart.items.exists() is (buyer.pk not in winners)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_checkout_submitted_twice_at_once_places_one_order_set(places, categories, shop, other_shop, buyer):
+    scarf = listing(shop, name_en="Mudmee silk scarf", stock=IN_STOCK)
+    pillow = listing(other_shop, name_en="Triangle pillow", price=Decimal("320.00"), stock=5)
+    cart = fill_cart(buyer, (scarf, 2), (pillow, 1))
+    choices = {
+        producer.pk: ProducerChoice(delivery=DeliveryMethod.SHIPPING, payment=PaymentMethod.BANK_TRANSFER)
+        for producer in (shop, other_shop)
+    }
+
+    def check_out(_index: int) -> list[int]:
+        orders = services.order_place(
+            buyer=buyer, cart=Cart.objects.get(pk=cart.pk), checkout_token="one-click-too-many", address=ADDRESS, choices=choices
+        )
+        return sorted(order.pk for order in orders)
+
+    first, second = run_at_once(2, check_out)
+
+    assert isinstance(first, list) and isinstance(second, list), (first, second)
+    assert first == second
+    assert len(first) == 2
+    assert Order.objects.count() == 2
+    assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 2
+    assert Product.objects.get(pk=pillow.pk).stock == 4
