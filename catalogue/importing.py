@@ -51,7 +51,7 @@ from decimal import Decimal, InvalidOperation
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Func, Max, Q, Value
 from django.utils import timezone
@@ -861,7 +861,12 @@ def import_categories() -> list[Category]:
 
 
 # --- Uploaded files between preview and confirmation -------------------------------------------
-# The file waits in the default storage (shared by every web process, unlike the session) under
+def _private_storage():
+    """Uploaded spreadsheets wait where no URL reaches them (STORAGES["private"])."""
+    return storages["private"]
+
+
+# The file waits in the private storage (shared by every web process, unlike the session) under
 # the producer's own folder, so a token is only found by members of the producer that uploaded it.
 
 
@@ -873,7 +878,7 @@ def import_file_store(*, producer: Producer, data: bytes) -> str:
     """Keep an uploaded import file until it is confirmed or cancelled; returns its token."""
     _import_files_purge(producer)
     token = secrets.token_urlsafe(24)
-    default_storage.save(_import_path(producer, token), ContentFile(data))
+    _private_storage().save(_import_path(producer, token), ContentFile(data))
     return token
 
 
@@ -883,7 +888,7 @@ def import_file_read(*, producer: Producer, token: str) -> bytes | None:
         return None
     path = _import_path(producer, token)
     try:
-        with default_storage.open(path, "rb") as stored:
+        with _private_storage().open(path, "rb") as stored:
             return stored.read()
     except (FileNotFoundError, OSError):
         return None
@@ -891,22 +896,22 @@ def import_file_read(*, producer: Producer, token: str) -> bytes | None:
 
 def import_file_delete(*, producer: Producer, token: str) -> None:
     if _TOKEN.fullmatch(token or ""):
-        default_storage.delete(_import_path(producer, token))
+        _private_storage().delete(_import_path(producer, token))
 
 
 def _import_files_purge(producer: Producer) -> None:
     """Delete the producer's import files left neither confirmed nor cancelled for a day."""
     folder = f"{IMPORT_FOLDER}/{producer.pk}"
     try:
-        _folders, names = default_storage.listdir(folder)
+        _folders, names = _private_storage().listdir(folder)
     except (FileNotFoundError, NotImplementedError, OSError):
         return
     cutoff = timezone.now() - IMPORT_FILE_LIFETIME
     for name in names:
         path = f"{folder}/{name}"
         try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
+            if _private_storage().get_modified_time(path) < cutoff:
+                _private_storage().delete(path)
         except (FileNotFoundError, NotImplementedError, OSError):
             continue
 

@@ -197,7 +197,6 @@ def _features_of(stall: Stall) -> list[str]:
 @dataclass
 class PlanStall:
     stall: Stall
-    colour: str
     left: int
     top: int
     width: int
@@ -243,6 +242,8 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
     application the latest automatic proposal would put there; the accepted applications still
     without a stall."""
     zones = list(Zone.objects.filter(event=event).order_by("code"))
+    for zone in zones:
+        zone.plan_colour = _colour(zone)  # goes into a <style> block: only a checked #rrggbb
     holders = {
         a.stall_id: a
         for a in StallAssignment.objects.filter(event=event).select_related("producer", "application")
@@ -251,14 +252,13 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
     proposed = {}
     if proposal is not None:
         pairs = {int(stall): int(app) for app, stall in proposal.pairs}
-        applications = StallApplication.objects.filter(pk__in=pairs.values()).select_related("producer")
+        applications = StallApplication.objects.filter(pk__in=pairs.values()).select_related("producer", "preferred_zone")
         by_id = {a.pk: a for a in applications}
         proposed = {stall: by_id[app] for stall, app in pairs.items() if app in by_id}
     plan_stalls, width, height = [], 0, 0
     for stall in Stall.objects.filter(event=event).select_related("zone").order_by("zone__code", "y", "x", "pk"):
         item = PlanStall(
             stall=stall,
-            colour=_colour(stall.zone),
             left=int(stall.x * scale),
             top=int(stall.y * scale),
             width=max(int(stall.width * scale) - 2, 8),
@@ -298,6 +298,7 @@ def stall_list(*, event: Event) -> list[Stall]:
     for stall in stalls:
         stall.holder = stall.holders[0] if stall.holders else None
         stall.features = _features_of(stall)
+        stall.feature_labels = [FEATURE_LABELS[feature] for feature in stall.features]
     stalls.sort(key=lambda s: (s.zone.code, stall_code_order(s.code)))
     return stalls
 

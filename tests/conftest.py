@@ -31,6 +31,8 @@ def places(db):
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    private = dict(settings.STORAGES["private"], OPTIONS={"location": tmp_path / "private", "base_url": None})
+    settings.STORAGES = {**settings.STORAGES, "private": private}
     return settings.MEDIA_ROOT
 
 

@@ -100,8 +100,14 @@ def problems_of(report) -> set[tuple[int, str]]:
     return {(problem.line, problem.column) for problem in report.problems}
 
 
+def private_root(media_root):
+    """Where uploaded spreadsheets wait: the private storage, beside (never inside) the media."""
+    return media_root.parent / "private"
+
+
 def stored_imports(media_root) -> list:
-    folder = media_root / "imports"
+    assert not (media_root / "imports").exists(), "an uploaded spreadsheet must never be under the public media"
+    folder = private_root(media_root) / "imports"
     return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
@@ -505,7 +511,8 @@ def test_upload_preview_then_import_creates_the_products(client, member_a, group
     assert uploaded.status_code == 302
     token = uploaded.url.rstrip("/").rsplit("/", 1)[-1]
     assert uploaded.url == reverse("catalogue:listing_import_preview", args=[token])
-    assert [path.relative_to(media_root).as_posix() for path in stored_imports(media_root)] == [f"imports/{group_a.pk}/{token}"]
+    stored = [path.relative_to(private_root(media_root)).as_posix() for path in stored_imports(media_root)]
+    assert stored == [f"imports/{group_a.pk}/{token}"]
     assert not Product.objects.exists()
 
     preview = client.get(uploaded.url)
@@ -631,7 +638,7 @@ def test_export_gives_another_producers_member_only_their_own(client, member_b, 
 def test_stale_import_files_are_purged_on_the_next_upload(client, member_a, categories, media_root, group_a):
     log_in(client, member_a)
     old = client.post(IMPORT_URL, {"file": upload(csv_bytes([SCARF]))}).url.rstrip("/").rsplit("/", 1)[-1]
-    old_path = media_root / "imports" / str(group_a.pk) / old
+    old_path = private_root(media_root) / "imports" / str(group_a.pk) / old
     day_ago = time.time() - 2 * 24 * 3600
     os.utime(old_path, (day_ago, day_ago))
 
