@@ -70,4 +70,5 @@ def order_notify(*, order, event: str) -> None:
             for address, language in _producer_recipients(order):
                 _send(order, event, "producer", address, language)
 
-    transaction.on_commit(send)
+    # robust: an e-mail that fails must never turn a placed (committed) order into an error page.
+    transaction.on_commit(send, robust=True)

@@ -73,13 +73,20 @@ def cart_get(*, user, session, create: bool = False) -> Cart | None:
     return cart
 
 
+def parse_id(value) -> int | None:
+    """A row id sent by a visitor, or None. str.isdigit() alone also accepts digits int() refuses
+    ("²") and numbers too long to convert, which would answer 500."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def _public_product(product_ref) -> Product:
     query = Product.objects.public().select_related("producer")
     product = None
     if isinstance(product_ref, Product):
         product = query.filter(pk=product_ref.pk).first()
-    elif str(product_ref).isdigit():
-        product = query.filter(pk=int(product_ref)).first()
+    elif parse_id(product_ref) is not None:
+        product = query.filter(pk=parse_id(product_ref)).first()
     elif product_ref:
         product = query.filter(slug=str(product_ref)[:140]).first()
     if product is None:
@@ -274,8 +281,6 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
             raise ValidationError(_("Choose delivery and payment for %(name)s.") % {"name": producer.display_name})
         plans.append((producer, producer_items, _validated_choice(producer, choice)))
 
-    _reserve_stock([(item.product, item.quantity) for item in items])
-
     orders = []
     now = timezone.now()
     for producer, producer_items, choice in plans:
@@ -319,6 +324,9 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
         )
         OrderEvent.objects.create(order=order, from_state="", to_state=order.state, by=buyer)
         orders.append(order)
+    # Reserved last, so the product rows stay locked for as little of the transaction as possible;
+    # running out rolls back everything above.
+    _reserve_stock([(item.product, item.quantity) for item in items])
     cart.items.filter(pk__in=[item.pk for item in items]).delete()
     BuyerAddress.objects.update_or_create(user=buyer, defaults={k: address.get(k, "") for k in ADDRESS_FIELDS})
     catalogue_changed()

@@ -190,7 +190,7 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
             "zone_form": kwargs.get("zone_form") or ZoneForm(instance=copy.copy(zone) if zone else None),
             "grid_form": kwargs.get("grid_form") or StallGridForm(event=self.event),
             "copy_form": kwargs.get("copy_form") or LayoutCopyForm(sources=sources),
-            "can_copy": not zones,
+            "can_copy": not zones and sources.exists(),
         }
 
     def post(self, request, *args, **kwargs):

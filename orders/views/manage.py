@@ -78,7 +78,7 @@ class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
                     note=form.cleaned_data["reason"], refund_note=form.cleaned_data["refund_note"],
                 )
             elif action in ("slip_accept", "slip_reject"):
-                slip = order.slips.filter(pk=request.POST.get("slip", "0") if request.POST.get("slip", "").isdigit() else 0).first()
+                slip = order.slips.filter(pk=services.parse_id(request.POST.get("slip", "")) or 0).first()
                 if slip is None:
                     raise Http404
                 services.slip_review(slip=slip, by=request.user, accept=action == "slip_accept", note=request.POST.get("note", ""))
@@ -98,6 +98,11 @@ class PackingSlipView(ProducerOrderMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"order": self.get_order(), "printed_at": timezone.now()}
 
 
+def _spreadsheet_safe(value: str) -> str:
+    # A buyer's name such as "=HYPERLINK(…)" must not become a live formula in the producer's spreadsheet.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 class OrdersCsvView(ProducerMemberRequiredMixin, View):
     """The producer's orders as CSV, one row per order line, for its own books."""
 
@@ -114,9 +119,10 @@ class OrdersCsvView(ProducerMemberRequiredMixin, View):
             for line in order.lines.all():
                 writer.writerow([
                     order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"), order.state,
-                    order.ship_name, line.product_name, line.quantity, line.unit_price, line.line_total,
-                    order.shipping_cost, order.total, order.currency, order.payment_method, order.delivery_method,
-                    order.carrier, order.tracking_number,
+                    _spreadsheet_safe(order.ship_name), _spreadsheet_safe(line.product_name), line.quantity,
+                    line.unit_price, line.line_total, order.shipping_cost, order.total, order.currency,
+                    order.payment_method, order.delivery_method, _spreadsheet_safe(order.carrier),
+                    _spreadsheet_safe(order.tracking_number),
                 ])
         return response
 

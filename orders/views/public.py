@@ -138,7 +138,7 @@ class CheckoutView(LoginRequiredMixin, TemplateView):
             event = request.POST.get(f"pickup_event_{pid}", "")
             chosen[pid] = {"delivery": delivery, "payment": request.POST.get(f"payment_{pid}", ""), "event": event}
             choices[pid] = services.ProducerChoice(
-                delivery=delivery, payment=chosen[pid]["payment"], pickup_event_id=int(event) if event.isdigit() else None
+                delivery=delivery, payment=chosen[pid]["payment"], pickup_event_id=services.parse_id(event)
             )
         ships = any(choice.delivery == DeliveryMethod.SHIPPING for choice in choices.values())
         if not form.is_valid() or (ships and not form.require_postal_address()):
@@ -230,13 +230,13 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
 
 class FavouriteToggleView(LoginRequiredMixin, View):
     def post(self, request):
-        product_ref, producer_ref = request.POST.get("product", ""), request.POST.get("producer", "")
-        if product_ref.isdigit():
-            product = get_object_or_404(Product.objects.public(), pk=int(product_ref))
+        product_id, producer_id = services.parse_id(request.POST.get("product", "")), services.parse_id(request.POST.get("producer", ""))
+        if product_id is not None:
+            product = get_object_or_404(Product.objects.public(), pk=product_id)
             added = services.favourite_toggle(user=request.user, product=product)
             name = product.name
-        elif producer_ref.isdigit():
-            producer = get_object_or_404(Producer.objects.public(), pk=int(producer_ref))
+        elif producer_id is not None:
+            producer = get_object_or_404(Producer.objects.public(), pk=producer_id)
             added = services.favourite_toggle(user=request.user, producer=producer)
             name = producer.display_name
         else:

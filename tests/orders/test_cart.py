@@ -271,3 +271,11 @@ def test_post_cart_update_with_bad_input_is_not_a_500(buyer_client, buyer, scarf
 
 def test_cart_add_is_post_only(client):
     assert client.get(ADD).status_code == 405
+
+
+def test_anonymous_cart_is_merged_into_a_new_account_at_signup(client, scarf):
+    client.post(ADD, {"product": scarf.slug, "quantity": "2"})
+    data = {"username": "newbuyer", "email": "new@example.com", "password1": "a-Long-test-passw0rd", "password2": "a-Long-test-passw0rd", "language": "en"}
+    assert client.post(reverse("accounts:signup"), data).status_code == 302
+    assert quantities(Cart.objects.get(user__username="newbuyer")) == {scarf.pk: 2}
+    assert not Cart.objects.filter(user__isnull=True).exists()

@@ -94,6 +94,14 @@ def test_the_csv_export_keeps_thai_names(manager_client, buyer, shop):
     assert "นารี ศรีสุข" in text
 
 
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","Click")', "+66 81 234 5678", "-1+1", "@SUM(A1)"])
+def test_the_csv_export_keeps_buyer_text_from_becoming_a_formula(manager_client, buyer, scarf, name):
+    place_one(buyer, scarf, address=ADDRESS | {"full_name": name})
+    text = manager_client.get("/dashboard/orders/export.csv").content.decode("utf-8").lstrip("\ufeff")
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["buyer"] == "'" + name
+
+
 def test_the_packing_slip_lists_what_to_pack_and_where(manager_client, buyer, shop, scarf):
     shawl = listing(shop, name_en="Lotus silk shawl", stock=3)
     (order,) = place_order(buyer, (scarf, 2), (shawl, 1))

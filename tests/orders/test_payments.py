@@ -170,6 +170,17 @@ def test_a_slip_is_reviewed_once(buyer, manager, scarf):
     assert order.state == State.PENDING_PAYMENT
 
 
+def test_a_slip_of_an_order_cancelled_meanwhile_cannot_be_accepted(buyer, manager, scarf):
+    order = place_one(buyer, scarf)
+    slip = services.slip_upload(order=order, buyer=buyer, upload=imagefiles.good_jpeg())
+    services.order_transition(order=order, to_state=State.CANCELLED, by=buyer, note="Bought it at the fair")
+    with pytest.raises(ValidationError):
+        services.slip_review(slip=slip, by=manager, accept=True)
+    slip.refresh_from_db()
+    order.refresh_from_db()
+    assert (slip.state, order.state) == (PaymentSlip.State.WAITING, State.CANCELLED)
+
+
 def test_only_the_producers_members_review_its_slips(buyer, other_manager, scarf):
     order = place_one(buyer, scarf)
     slip = services.slip_upload(order=order, buyer=buyer, upload=imagefiles.good_jpeg())
