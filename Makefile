@@ -36,6 +36,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.events
+	$(BIN)/python -m bench.search
 
 # Extract and compile the Thai and Japanese translations (.mo files are committed).
 messages: install

@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +52,12 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Sends the reset e-mail in the account's own language, whatever the page's language."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        user = context.get("user")
+        with translation.override(getattr(user, "language", None) or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from places.models import Country, Place
 
+from . import search
 from .models import Category, Certification, CertificationType
 
 SORTS = {
@@ -69,13 +70,10 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["q", "category", "country", "province", "stars", "min_price", "max_price", "in_stock", "certification"]
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words[:10]:
-            queryset = queryset.filter(
-                Q(name_en__icontains=word) | Q(name_th__icontains=word) | Q(name_ja__icontains=word)
-                | Q(name_local__icontains=word) | Q(local_brand_name__icontains=word) | Q(technique__icontains=word)
-            )
-        return queryset
+        """Full-text search in every language (catalogue/search.py); words only, so a query of
+        punctuation alone filters nothing."""
+        tsquery = search.query(value)
+        return queryset.filter(search.match_expression(tsquery)) if tsquery else queryset
 
     def filter_category(self, queryset, name, value):
         # The category and its sub-categories as a list of ids, so the facet index serves it.

@@ -63,6 +63,7 @@ from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
 from .cache import catalogue_changed
+from .search_index import reindex_later
 from .models import Category, Certification, CertificationType, Product, ProductPhoto, StarScheme
 from .services import reference_price
 
@@ -719,8 +720,12 @@ def listings_import(*, producer: Producer, rows: list[SourceRow]) -> ImportRepor
                 raise ImportRejected(report)
             _create_products(producer, [row for row in report.rows if row.action == NEW])
             _update_products(producer, [row for row in report.rows if row.action == UPDATE])
-            # Bulk writes send no signals, so the cached public pages are invalidated here.
+            # Bulk writes send no signals, so the cached public pages are invalidated here, and
+            # the search documents of the written products rebuilt after the commit.
             catalogue_changed()
+            reindex_later(
+                product_ids=[row.product.pk for row in report.rows if row.action in (NEW, UPDATE) and row.product.pk]
+            )
     except IntegrityError as error:
         raise ValidationError(
             _("Your products changed while the file was being imported, so nothing was saved. Import it again."),

@@ -3,6 +3,8 @@ certifications."""
 
 from datetime import date
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -138,6 +140,9 @@ class Product(models.Model):
         "places.Place", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", editable=False
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Words of the product in every language, segmented for Thai and Japanese (catalogue/search.py);
+    # kept up to date by catalogue/search_index.py.
+    search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
@@ -174,6 +179,7 @@ class Product(models.Model):
             models.Index(fields=["-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_newest"),
             models.Index(fields=["price_reference", "id"], condition=Q(visible=True), name="catalogue_product_price"),
             models.Index(fields=["producer", "status", "position"]),
+            GinIndex(fields=["search_document"], name="catalogue_product_search"),
         ]
 
     def __str__(self) -> str:

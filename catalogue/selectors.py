@@ -4,12 +4,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.urls import reverse
 
 from events.models import Event
 from places.models import Country, Place
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
+from . import search
 from .filters import SORT_CHOICES, SORTS, ProductFilter
 from .models import Category, Certification, CertificationType, Product, ProductPhoto
 
@@ -183,16 +185,37 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     """
     filterset = ProductFilter(params, queryset=Product.objects.public())
     filterset.is_valid()
-    sort = filterset.form.cleaned_data.get("sort") or ("relevance" if filterset.form.cleaned_data.get("q") else "newest")
-    results = _apply_filters(filterset, Product.objects.public()).order_by(*SORTS[sort])
+    text = filterset.form.cleaned_data.get("q") or ""
+    tsquery = search.query(text)
+    sort = filterset.form.cleaned_data.get("sort") or ("relevance" if tsquery else "newest")
+    results = _apply_filters(filterset, Product.objects.public())
+    if sort == "relevance" and tsquery:
+        results = results.annotate(relevance=search.relevance_expression(tsquery, text)).order_by("-relevance", "-pk")
+    else:
+        results = results.order_by(*SORTS[sort])
     # Page through ids only (an index-only scan, fast even on a deep page), then load the page.
     paginator = Paginator(results.values_list("pk", flat=True), PAGE_SIZE)
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     by_id = {product.pk: product for product in Product.objects.filter(pk__in=ids).with_card_data()}
     page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    suggestion = ""
+    popular = []
+    if paginator.count == 0:
+        if tsquery:
+            suggestion = search.did_you_mean(text, search_vocabulary())
+        popular = list(Product.objects.public().with_card_data().order_by(F("star_rating").desc(nulls_last=True), "-published_at")[:8])
     return {
         "filter": filterset,
+        "search_words": search.query_words(text) if tsquery else [],
+        "did_you_mean": suggestion,
+        "did_you_mean_url": _link(params, "q", suggestion) if suggestion else "",
+        "popular_products": popular,
+        "remove_filter_links": [
+            {"name": filterset.filters[name].label, "url": _link(params, name, None)}
+            for name, value in filterset.form.cleaned_data.items()
+            if value not in (None, "") and name != "sort"
+        ] if paginator.count == 0 else [],
         "page_obj": page_obj,
         "paginator": paginator,
         "products": list(page_obj.object_list),
@@ -276,3 +299,55 @@ def producer_products(*, producer: Producer, limit: int = 48) -> list[Product]:
     return list(
         Product.objects.public().filter(producer=producer).with_card_data().order_by("position", "-published_at")[:limit]
     )
+
+
+VOCABULARY_KEY = "catalogue:search-vocabulary"
+
+
+def search_vocabulary() -> list[str]:
+    """The English words of the public catalogue, for "did you mean" (computed once a day)."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    cache = caches["pages"]
+    words = cache.get(VOCABULARY_KEY)
+    if words is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM ts_stat('SELECT search_document FROM catalogue_product WHERE visible') "
+                "WHERE word ~ '^[a-z]{3,}$' ORDER BY ndoc DESC LIMIT 20000"
+            )
+            words = [row[0] for row in cursor.fetchall()]
+        cache.set(VOCABULARY_KEY, words, timeout=60 * 60 * 24)
+    return words
+
+
+SUGGESTIONS = 5
+
+
+def search_suggestions(*, text: str) -> dict:
+    """What the search box offers as the visitor types: products, producers and places whose
+    words start with what was typed. Three small queries, each limited."""
+    from places.models import Place
+
+    tsquery = search.query(text, weights="A")  # names only: what the visitor sees in the list
+    if not tsquery or len(text.strip()) < 2:
+        return {"products": [], "producers": [], "places": []}
+    products = (
+        Product.objects.public().filter(search.match_expression(tsquery))
+        .only("slug", "name_en", "name_th", "name_ja", "name_local")[:SUGGESTIONS]
+    )
+    producers = Producer.objects.public().filter(search.match_expression(tsquery)).only(
+        "slug", "name", "name_en", "name_ja", "own_language"
+    )[:SUGGESTIONS]
+    prefix = text.strip()[:60]
+    places = (
+        Place.objects.filter(level="province")
+        .filter(Q(name_en__istartswith=prefix) | Q(name_th__startswith=prefix) | Q(name_ja__startswith=prefix) | Q(name_local__startswith=prefix))
+        .order_by("name_en")[:SUGGESTIONS]
+    )
+    return {
+        "products": [{"name": p.name, "url": reverse("catalogue:product_detail", args=[p.slug])} for p in products],
+        "producers": [{"name": p.display_name, "url": reverse("producers:producer_detail", args=[p.slug])} for p in producers],
+        "places": [{"name": p.name, "url": reverse("catalogue:product_list") + f"?province={p.slug}"} for p in places],
+    }

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from producers.models import Producer, ProducerPhoto
 
 from .cache import catalogue_changed
+from .search_index import reindex_later
 from .models import Category, Certification, Product, ProductPhoto
 
 WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPhoto)
@@ -20,3 +21,22 @@ WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPho
 def invalidate_catalogue(sender, **kwargs):
     if sender in WATCHED:
         catalogue_changed()
+
+
+@receiver(post_save, sender=Product)
+def reindex_product(sender, instance, **kwargs):
+    reindex_later(product_ids=[instance.pk])
+
+
+@receiver(post_save, sender=Certification)
+@receiver(post_delete, sender=Certification)
+def reindex_certified_product(sender, instance, **kwargs):
+    reindex_later(product_ids=[instance.product_id])
+
+
+@receiver(post_save, sender=Producer)
+def reindex_producer(sender, instance, update_fields=None, **kwargs):
+    # A change of state only does not change any word.
+    if update_fields and set(update_fields) <= {"state", "updated_at", "logo"}:
+        return
+    reindex_later(producer_ids=[instance.pk])

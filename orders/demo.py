@@ -44,6 +44,8 @@ def demo_sales_terms_create(*, rng: random.Random, producers: list[Producer]) ->
 def demo_orders_create(*, rng: random.Random, buyers: list[User], count: int = 40) -> int:
     """Orders placed through the real services, then moved along to every state."""
     products = list(Product.objects.public().filter(stock__gte=5, country="TH").select_related("producer")[:200])
+    if not products:
+        return 0
     placed = 0
     for number in range(count):
         buyer = rng.choice(buyers)

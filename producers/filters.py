@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import search
 from catalogue.models import Category, Product
 from places.models import Country, Place
 
@@ -52,7 +53,6 @@ class ProducerFilter(django_filters.FilterSet):
         return queryset.order_by(*SORTS.get(value, SORTS["name"]))
 
     def filter_name(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(name_ja__icontains=value))
+        """Names, places and stories in every language (catalogue/search.py)."""
+        tsquery = search.query(value)
+        return queryset.filter(search.match_expression(tsquery)) if tsquery else queryset

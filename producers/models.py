@@ -4,6 +4,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import translation
@@ -102,6 +104,7 @@ class Producer(models.Model):
     )
 
     state = models.CharField(_("verification state"), max_length=12, choices=State.choices, default=State.PENDING)
+    search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -111,7 +114,11 @@ class Producer(models.Model):
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
         ordering = ["name_en"]
-        indexes = [models.Index(fields=["state", "country", "province"]), models.Index(fields=["state", "-created_at"])]
+        indexes = [
+            models.Index(fields=["state", "country", "province"]),
+            models.Index(fields=["state", "-created_at"]),
+            GinIndex(fields=["search_document"], name="producers_producer_search"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

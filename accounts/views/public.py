@@ -11,7 +11,7 @@ from django.views.generic import FormView
 
 from orders.services import cart_merge
 
-from ..forms import LoginForm, ProfileForm, SignupForm
+from ..forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from ..services import user_register, user_update_profile
 
 
@@ -103,6 +103,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"

@@ -33,3 +33,11 @@ def star_range(count) -> range:
 def get_count(counts: dict, key: str) -> int:
     """`{{ counts|get_count:state }}`: a count from a dict, 0 when absent."""
     return (counts or {}).get(key, 0)
+
+
+@register.filter
+def highlight(text, words):
+    """`{{ product.name|highlight:search_words }}`: the text escaped, the searched words marked."""
+    from catalogue.search import highlight as mark
+
+    return mark(str(text or ""), list(words or []))

@@ -1,8 +1,9 @@
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+from django.views import View
 from django.views.generic import TemplateView
 
 from events.selectors import current_stalls_for
@@ -10,7 +11,7 @@ from orders.selectors import is_favourite
 
 from ..cache import fragment_key, get_fragment, set_fragment
 from ..models import Product
-from ..selectors import catalogue_page, home_page_content, product_page
+from ..selectors import catalogue_page, home_page_content, product_page, search_suggestions
 from ..seo import product_jsonld
 
 PARTIAL_HEADER = "HTTP_X_PARTIAL"
@@ -103,3 +104,13 @@ class ProductDetailView(TemplateView):
             "is_favourite": is_favourite(user=self.request.user, product=page["buy"]["pk"]),
             "stall_notes": current_stalls_for(producer_id=page["buy"]["producer_id"]),
         }
+
+
+class SuggestView(View):
+    """GET /search/suggest/?q=…: JSON suggestions for the search box (products, producers, places)."""
+
+    def get(self, request):
+        text = (request.GET.get("q") or "")[:100]
+        response = JsonResponse(search_suggestions(text=text))
+        response["Cache-Control"] = "public, max-age=60"
+        return response

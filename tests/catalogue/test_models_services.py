@@ -13,7 +13,7 @@ from catalogue import services
 from catalogue.models import Category, Certification, Product, ProductPhoto
 from places.models import Place
 from tests.catalogue.conftest import tambon_of
-from tests.catalogue.factories import add_photo, publish
+from tests.catalogue.factories import add_photo
 from tests.producers import imagefiles
 
 TCPS = {"kind": "tcps", "name": "", "number": "มผช. 57/2565", "year": 2022}

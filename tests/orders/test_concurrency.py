@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from catalogue.models import Product
 from catalogue.services import categories_load
@@ -19,7 +20,7 @@ from orders.models import Cart, DeliveryMethod, Order, OrderLine, PaymentMethod
 from orders.services import ProducerChoice, SoldOut
 from places.services import places_load
 from tests.factories import UserFactory
-from tests.orders.factories import ADDRESS, fill_cart, listing
+from tests.orders.factories import ADDRESS, checkout_post, fill_cart, listing, log_in
 
 BUYERS = 30
 IN_STOCK = 10
@@ -118,3 +119,21 @@ def test_the_same_checkout_submitted_twice_at_once_places_one_order_set(places, 
     assert Order.objects.count() == 2
     assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 2
     assert Product.objects.get(pk=pillow.pk).stock == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checkout_pages_posting_the_same_token_at_once_place_one_order(places, categories, shop, buyer):
+    """Two tabs (two sessions of one buyer) posting the same checkout form together."""
+    scarf = listing(shop, name_en="Mudmee silk scarf", stock=IN_STOCK)
+    fill_cart(buyer, (scarf, 3))
+    tabs = [log_in(Client(), buyer) for _ in range(2)]
+    data = checkout_post({shop.pk: {}}, token="double-click")
+
+    responses = run_at_once(2, lambda index: tabs[index].post("/checkout/", data))
+
+    order = Order.objects.get()
+    for response in responses:
+        assert not isinstance(response, Exception), response
+        assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
+    assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 3
+    assert list(order.lines.values_list("quantity", flat=True)) == [3]

@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create, demo_buyers_create
 from catalogue.cache import catalogue_changed
 from catalogue.demo_listings import demo_products_create
+from catalogue.search_index import producers_reindex, products_reindex
 from catalogue.services import categories_load
 from events.demo import demo_events_create
 from places.services import places_load
@@ -83,5 +84,8 @@ class Command(BaseCommand):
         self.step("events")
         events = demo_events_create(organisers=[accounts["organiser"]], rng=rng)
         self.done(f"{len(events)} events")
+        self.step("search index")
+        indexed = producers_reindex() + products_reindex()
+        self.done(f"{indexed} documents")
         catalogue_changed()
         self.stdout.write(self.style.SUCCESS(f"Demo site ready. Log in as {', '.join(accounts)} with the password {DEMO_PASSWORD}."))

@@ -1,0 +1,191 @@
+"""Search in Thai, Japanese and English inside PostgreSQL (SPEC §3 `q`, no extensions).
+
+Thai and Japanese are written without spaces, so PostgreSQL's own parser cannot find their
+words. Text is segmented here, the same way for documents and queries: Thai with PyThaiNLP's
+dictionary segmenter, Japanese with SudachiPy (plus the character pairs of each Japanese run, so a
+word the tokenizer splits oddly is still found), everything else split on non-letters and folded
+to lower case. The segments are written straight into a `tsvector` literal with weights
+(A: product names and brand, B: producer, place, category, technique, certifications, C: texts),
+so no text search configuration or parser is involved; a GIN index serves the matching. Queries
+are `tsquery` literals built the same way, the last word as a prefix.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+THAI = re.compile(r"[\u0E00-\u0E7F]+")
+JAPANESE = re.compile(r"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u30FC]+")
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_LEXEMES = 600
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
+
+
+@lru_cache(maxsize=1)
+def _sudachi():
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+def _japanese_tokens(text: str) -> list[str]:
+    return [m.surface() for m in _sudachi().tokenize(text) if m.surface().strip()]
+
+
+@lru_cache(maxsize=20000)
+def _thai_words(text: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if w.strip()]
+
+
+@lru_cache(maxsize=20000)
+def _japanese_words(text: str) -> list[str]:
+    words = _japanese_tokens(text)
+    pairs = [text[i : i + 2] for i in range(len(text) - 1)] if len(text) > 2 else []
+    return words + [p for p in pairs if p not in words]
+
+
+def segment(text: str) -> list[str]:
+    """The words of `text`, in any of our scripts, normalised (NFKC, lower case)."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    words: list[str] = []
+    position = 0
+    for match in re.finditer(f"{THAI.pattern}|{JAPANESE.pattern}", text):
+        words.extend(WORD.findall(text[position : match.start()]))
+        run = match.group()
+        words.extend(_thai_words(run) if THAI.fullmatch(run) else _japanese_words(run))
+        position = match.end()
+    words.extend(WORD.findall(text[position:]))
+    return [w for w in words if w and not w.isspace()]
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "").replace("'", "''") + "'"
+
+
+def document(weighted_texts: dict[str, list[str]]) -> str:
+    """A tsvector literal from texts by weight ("A" strongest … "D"), each word at its position."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight in ("A", "B", "C", "D"):
+        for text in weighted_texts.get(weight, []):
+            for word in segment(text):
+                position += 1
+                if position > 16383 or len(positions) >= MAX_LEXEMES:
+                    break
+                positions.setdefault(word[:200], []).append(f"{position}{weight}")
+    return " ".join(f"{_quote(word)}:{','.join(marks[:256])}" for word, marks in positions.items())
+
+
+def query(text: str, *, weights: str = "") -> str:
+    """A tsquery literal: every word must match, the last as a prefix ("silk kho" finds Khon Kaen).
+
+    Japanese runs match either by their words or by all their character pairs. `weights` limits
+    the match to those parts of the document (e.g. "A": names only). Empty when the text holds
+    no word (punctuation only, say).
+    """
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    normalised = unicodedata.normalize("NFKC", text).casefold()
+    parts: list[str] = []
+    position = 0
+    runs = list(re.finditer(f"{THAI.pattern}|{JAPANESE.pattern}", normalised))
+    pieces: list[tuple[str, str]] = []
+    for match in runs:
+        for word in WORD.findall(normalised[position : match.start()]):
+            pieces.append(("word", word))
+        pieces.append(("thai" if THAI.fullmatch(match.group()) else "japanese", match.group()))
+        position = match.end()
+    for word in WORD.findall(normalised[position:]):
+        pieces.append(("word", word))
+    pieces = pieces[:MAX_QUERY_WORDS]
+    for index, (kind, piece) in enumerate(pieces):
+        last = index == len(pieces) - 1
+        if kind == "word":
+            parts.append(_quote(piece) + (":*" if last else ""))
+        elif kind == "thai":
+            words = _thai_words(piece)
+            parts.append(" & ".join(_quote(w) + (":*" if last and i == len(words) - 1 else "") for i, w in enumerate(words)))
+        else:
+            words = _japanese_tokens(piece)
+            by_words = " & ".join(_quote(w) for w in words)
+            pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]
+            if len(piece) == 1:
+                parts.append(_quote(piece) + ":*")
+            else:
+                parts.append(f"(({by_words}) | ({' & '.join(_quote(p) for p in pairs)}))")
+    parts = [part for part in parts if part]
+    joined = " & ".join(f"({part})" if " " in part else part for part in parts)
+    if weights:
+        joined = re.sub(r"('(?:[^']|'')*')(:\*)?", lambda m: f"{m.group(1)}:{'*' if m.group(2) else ''}{weights}", joined)
+    return joined
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, for highlighting."""
+    return [w for w in segment((text or "")[:MAX_QUERY_LENGTH]) if len(w) > 1 or not w.isascii()][:20]
+
+
+# --- In queries -------------------------------------------------------------------------------
+
+def match_expression(tsquery: str, column: str = "search_document"):
+    """`<column> @@ '<tsquery>'::tsquery`, for QuerySet.filter()."""
+    from django.contrib.postgres.search import SearchQueryField
+    from django.db.models import BooleanField, F, Func, Value
+    from django.db.models.functions import Cast
+
+    return Func(F(column), Cast(Value(tsquery), SearchQueryField()), function="", arg_joiner=" @@ ", output_field=BooleanField())
+
+
+def relevance_expression(tsquery: str, phrase: str):
+    """How well a product matches: the text rank (names weigh most), the whole phrase in a name
+    on top, then gentle boosts for stars and for being in stock."""
+    from django.contrib.postgres.search import SearchQueryField
+    from django.db.models import Case, F, FloatField, Func, Q, Value, When
+    from django.db.models.functions import Cast, Coalesce
+
+    rank = Func(F("search_document"), Cast(Value(tsquery), SearchQueryField()), function="ts_rank", output_field=FloatField())
+    phrase = phrase.strip()[:100]
+    in_name = Q(name_en__icontains=phrase) | Q(name_th__icontains=phrase) | Q(name_ja__icontains=phrase) | Q(name_local__icontains=phrase)
+    phrase_boost = Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField()) if phrase else Value(0.0)
+    stars = Coalesce(F("star_rating"), Value(0)) * Value(0.04) + Value(1.0)
+    stock = Case(When(stock__gt=0, then=Value(1.0)), default=Value(0.7), output_field=FloatField())
+    return (rank + phrase_boost) * stars * stock
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """`text`, HTML-escaped, with each query word marked (<mark>), case-insensitively."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if not text:
+        return ""
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.IGNORECASE)
+    pieces, position = [], 0
+    for found in pattern.finditer(text):
+        pieces.append(escape(text[position : found.start()]))
+        pieces.append(f"<mark>{escape(text[found.start() : found.end()])}</mark>")
+        position = found.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+def did_you_mean(text: str, vocabulary: list[str]) -> str:
+    """The query with each unknown English word replaced by the closest known word, or ""."""
+    import difflib
+
+    known = set(vocabulary)
+    words = WORD.findall(unicodedata.normalize("NFKC", text or "").casefold())[:MAX_QUERY_WORDS]
+    changed, result = False, []
+    for word in words:
+        if word.isascii() and word.isalpha() and len(word) >= 3 and word not in known:
+            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+            if close:
+                result.append(close[0])
+                changed = True
+                continue
+        result.append(word)
+    return " ".join(result) if changed else ""

@@ -1,0 +1,112 @@
+"""Writing the search documents of products and producers (see catalogue/search.py).
+
+A product's document holds its names and descriptions in every language, its producer's names,
+the place names of its origin or producer (village, tambon, district, province, in Thai and
+English), its local brand, technique and materials, its category in every language and its
+certifications. Rebuilt in batches, each its own short transaction, so a full reindex never
+locks the catalogue against writes.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from places.querysets import ANCESTOR_PATH
+from producers.models import Producer
+
+from .models import Product
+from .search import document
+
+BATCH_SIZE = 1000
+
+
+def _place_names(place) -> list[str]:
+    names = []
+    for level in place.ancestors() if place else []:
+        names.extend([level.name_en, level.name_th, level.name_ja, level.name_local])
+    return [n for n in names if n]
+
+
+def product_document(product: Product) -> str:
+    producer = product.producer
+    category = product.category
+    return document(
+        {
+            "A": [product.name_en, product.name_th, product.name_ja, product.name_local, product.local_brand_name],
+            "B": [
+                producer.name, producer.name_en, producer.name_ja, product.technique, product.materials,
+                category.name_en, category.name_th, category.name_ja,
+                *( [category.parent.name_en, category.parent.name_th, category.parent.name_ja] if category.parent_id else []),
+                *_place_names(product.origin or producer.place),
+                *[f"{c.get_kind_display()} {c.kind} {c.name} {c.number}" for c in product.certifications.all()],
+            ],
+            "C": [product.description_en, product.description_th, product.description_ja, product.description_local,
+                  product.story_en, product.story_th, product.story_ja, product.story_local],
+        }
+    )
+
+
+def producer_document(producer: Producer) -> str:
+    return document(
+        {
+            "A": [producer.name, producer.name_en, producer.name_ja],
+            "B": _place_names(producer.place),
+            "C": [producer.story, producer.story_en, producer.story_ja],
+        }
+    )
+
+
+def _write(table: str, rows: list[tuple[int, str]]) -> None:
+    if not rows:
+        return
+    values = ", ".join(["(%s, %s::tsvector)"] * len(rows))
+    params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET search_document = v.doc FROM (VALUES {values}) AS v(id, doc) WHERE t.id = v.id",  # noqa: S608
+            params,
+        )
+
+
+def products_reindex(ids: Iterable[int] | None = None, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the documents of the given products (all when None); return how many."""
+    queryset = Product.objects.all() if ids is None else Product.objects.filter(pk__in=list(ids))
+    all_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(all_ids), BATCH_SIZE):
+        batch = all_ids[start : start + BATCH_SIZE]
+        products = (
+            Product.objects.filter(pk__in=batch)
+            .select_related("category__parent", f"origin__{ANCESTOR_PATH}", f"producer__place__{ANCESTOR_PATH}")
+            .prefetch_related("certifications")
+        )
+        rows = [(product.pk, product_document(product)) for product in products]
+        with transaction.atomic():
+            _write("catalogue_product", rows)
+        done += len(rows)
+        if progress:
+            progress(done, len(all_ids))
+    return done
+
+
+def producers_reindex(ids: Iterable[int] | None = None) -> int:
+    queryset = Producer.objects.all() if ids is None else Producer.objects.filter(pk__in=list(ids))
+    rows = [(p.pk, producer_document(p)) for p in queryset.select_related(f"place__{ANCESTOR_PATH}")]
+    for start in range(0, len(rows), BATCH_SIZE):
+        with transaction.atomic():
+            _write("producers_producer", rows[start : start + BATCH_SIZE])
+    return len(rows)
+
+
+def reindex_later(*, product_ids: Iterable[int] = (), producer_ids: Iterable[int] = ()) -> None:
+    """Rebuild these documents once the current transaction commits."""
+    product_ids, producer_ids = set(product_ids), set(producer_ids)
+
+    def run():
+        if producer_ids:
+            producers_reindex(producer_ids)
+            products_reindex(Product.objects.filter(producer_id__in=producer_ids).values_list("pk", flat=True))
+        if product_ids:
+            products_reindex(product_ids)
+
+    transaction.on_commit(run)
