@@ -32,7 +32,7 @@ def test_an_organiser_assigns_stalls_on_the_plan_and_prints_the_signs(page, plac
     page.wait_for_url(re.compile(r"/organiser/otop-fair-khon-kaen/layout/"))
     grid = page.locator("#grid-form")
     grid.get_by_label("Zone").select_option(label=str(zone))
-    grid.get_by_label("Rows", exact=True).fill("2")
+    grid.get_by_role("spinbutton", name="Rows", exact=True).fill("2")
     grid.get_by_label("Stalls per row").fill("6")
     grid.get_by_label("Power at every n-th stall").fill("3")
     grid.get_by_role("button", name="Make the stalls").click()
