@@ -143,6 +143,8 @@ class Product(models.Model):
     # Words of the product in every language, segmented for Thai and Japanese (catalogue/search.py);
     # kept up to date by catalogue/search_index.py.
     search_document = SearchVectorField(null=True, editable=False)
+    # Its names and brand alone: small, so ranking thousands of matches reads little.
+    search_names = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)

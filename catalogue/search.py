@@ -41,21 +41,23 @@ def _thai_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=20000)
-def _japanese_words(text: str) -> list[str]:
+def _japanese_words(text: str, pairs: bool = True) -> list[str]:
     words = _japanese_tokens(text)
-    pairs = [text[i : i + 2] for i in range(len(text) - 1)] if len(text) > 2 else []
-    return words + [p for p in pairs if p not in words]
+    if not pairs or len(text) <= 2:
+        return words
+    return words + [p for p in (text[i : i + 2] for i in range(len(text) - 1)) if p not in words]
 
 
-def segment(text: str) -> list[str]:
-    """The words of `text`, in any of our scripts, normalised (NFKC, lower case)."""
+def segment(text: str, *, pairs: bool = True) -> list[str]:
+    """The words of `text`, in any of our scripts, normalised (NFKC, lower case); with `pairs`,
+    Japanese runs add their character pairs."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
     words: list[str] = []
     position = 0
     for match in re.finditer(f"{THAI.pattern}|{JAPANESE.pattern}", text):
         words.extend(WORD.findall(text[position : match.start()]))
         run = match.group()
-        words.extend(_thai_words(run) if THAI.fullmatch(run) else _japanese_words(run))
+        words.extend(_thai_words(run) if THAI.fullmatch(run) else _japanese_words(run, pairs))
         position = match.end()
     words.extend(WORD.findall(text[position:]))
     return [w for w in words if w and not w.isspace()]
@@ -66,12 +68,16 @@ def _quote(lexeme: str) -> str:
 
 
 def document(weighted_texts: dict[str, list[str]]) -> str:
-    """A tsvector literal from texts by weight ("A" strongest … "D"), each word at its position."""
+    """A tsvector literal from texts by weight ("A" strongest … "D"), each word at its position.
+
+    Long texts (weight C and D) keep their Japanese words but not their character pairs, which
+    keeps documents small; names (A, B) keep both.
+    """
     positions: dict[str, list[str]] = {}
     position = 0
     for weight in ("A", "B", "C", "D"):
         for text in weighted_texts.get(weight, []):
-            for word in segment(text):
+            for word in segment(text, pairs=weight in ("A", "B")):
                 position += 1
                 if position > 16383 or len(positions) >= MAX_LEXEMES:
                     break
@@ -145,7 +151,9 @@ def relevance_expression(tsquery: str, phrase: str):
     from django.db.models import Case, F, FloatField, Func, Q, Value, When
     from django.db.models.functions import Cast, Coalesce
 
-    rank = Func(F("search_document"), Cast(Value(tsquery), SearchQueryField()), function="ts_rank", output_field=FloatField())
+    # Ranked on the names alone (small to read): a product whose name matches comes before one
+    # matched only by its description or place, which ranks 0 here.
+    rank = Func(F("search_names"), Cast(Value(tsquery), SearchQueryField()), function="ts_rank", output_field=FloatField())
     phrase = phrase.strip()[:100]
     in_name = Q(name_en__icontains=phrase) | Q(name_th__icontains=phrase) | Q(name_ja__icontains=phrase) | Q(name_local__icontains=phrase)
     phrase_boost = Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField()) if phrase else Value(0.0)

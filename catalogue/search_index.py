@@ -27,6 +27,10 @@ def _place_names(place) -> list[str]:
     return [n for n in names if n]
 
 
+def product_names(product: Product) -> str:
+    return document({"A": [product.name_en, product.name_th, product.name_ja, product.name_local, product.local_brand_name]})
+
+
 def product_document(product: Product) -> str:
     producer = product.producer
     category = product.category
@@ -56,14 +60,18 @@ def producer_document(producer: Producer) -> str:
     )
 
 
-def _write(table: str, rows: list[tuple[int, str]]) -> None:
+def _write(table: str, rows: list[tuple], columns: tuple[str, ...] = ("search_document",)) -> None:
+    """One UPDATE … FROM (VALUES …) for a batch of (id, vector, …) rows."""
     if not rows:
         return
-    values = ", ".join(["(%s, %s::tsvector)"] * len(rows))
+    row_values = "(%s, " + ", ".join(["%s::tsvector"] * len(columns)) + ")"
+    values = ", ".join([row_values] * len(rows))
     params = [value for row in rows for value in row]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS t SET search_document = v.doc FROM (VALUES {values}) AS v(id, doc) WHERE t.id = v.id",  # noqa: S608
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v(id, {', '.join(columns)}) "  # noqa: S608
+            "WHERE t.id = v.id",
             params,
         )
 
@@ -80,9 +88,9 @@ def products_reindex(ids: Iterable[int] | None = None, *, progress: Callable[[in
             .select_related("category__parent", f"origin__{ANCESTOR_PATH}", f"producer__place__{ANCESTOR_PATH}")
             .prefetch_related("certifications")
         )
-        rows = [(product.pk, product_document(product)) for product in products]
+        rows = [(product.pk, product_document(product), product_names(product)) for product in products]
         with transaction.atomic():
-            _write("catalogue_product", rows)
+            _write("catalogue_product", rows, ("search_document", "search_names"))
         done += len(rows)
         if progress:
             progress(done, len(all_ids))

@@ -2,8 +2,9 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -28,6 +29,9 @@ FEATURE_LABELS = {"power": _("power"), "corner": _("corner"), "double": _("doubl
 PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
 DEFAULT_ZONE_COLOUR = "#7a2e8e"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What a name on the organiser's pages needs of a producer (Producer.display_name), no more:
+# the plan and the lists load thousands of them.
+PRODUCER_NAME_FIELDS = ("producer__name", "producer__name_en", "producer__name_ja", "producer__own_language", "producer__slug")
 
 
 def pickup_events_for(producer) -> list[Event]:
@@ -128,6 +132,13 @@ def layout_zones(*, event: Event) -> list[Zone]:
     )
 
 
+def next_block_top(*, event: Event, aisle: int = 3):
+    """Where a new block of stalls may start without covering the existing ones: an aisle below
+    the lowest stall (in metres from the hall's front wall)."""
+    bottom = Stall.objects.filter(event=event).aggregate(bottom=Max(F("y") + F("depth")))["bottom"]
+    return 0 if bottom is None else bottom + aisle
+
+
 def layout_sources(*, user, event: Event):
     """Other events the user organises that have a layout to copy."""
     return (
@@ -205,7 +216,7 @@ class PlanStall:
     assignment: StallAssignment | None = None
     proposed: StallApplication | None = None
 
-    @property
+    @cached_property
     def label(self) -> str:
         """What a screen reader says and a tooltip shows: code, features, holder, proposal."""
         parts = [self.stall.code, *(str(FEATURE_LABELS[f]) for f in self.features)]
@@ -246,7 +257,9 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
         zone.plan_colour = _colour(zone)  # goes into a <style> block: only a checked #rrggbb
     holders = {
         a.stall_id: a
-        for a in StallAssignment.objects.filter(event=event).select_related("producer", "application")
+        for a in StallAssignment.objects.filter(event=event)
+        .select_related("producer")
+        .only("stall_id", "application_id", "producer_id", *PRODUCER_NAME_FIELDS)
     }
     proposal = AssignmentProposal.objects.filter(event=event).order_by("-created_at", "-pk").first()
     proposed = {}

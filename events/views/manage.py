@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,16 +46,19 @@ from ..models import Event, StallApplication, StallAssignment, Zone
 from .mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
 
 APPLICATIONS_PER_PAGE = 100
+SIGNS_PER_PAGE = 200
+CHECK_IN_PER_PAGE = 100
 PLAN_MODES = ("assign", "swap", "unassign")
 S = Event.Status
+# The buttons that move an event on, the usual next step first.
 STATUS_ACTIONS = {
     (S.DRAFT, S.OPEN): gettext_lazy("Open applications"),
     (S.OPEN, S.CLOSED): gettext_lazy("Close applications"),
     (S.OPEN, S.DRAFT): gettext_lazy("Back to draft"),
-    (S.CLOSED, S.OPEN): gettext_lazy("Reopen applications"),
     (S.CLOSED, S.PUBLISHED): gettext_lazy("Publish the floor plan"),
-    (S.PUBLISHED, S.CLOSED): gettext_lazy("Unpublish"),
+    (S.CLOSED, S.OPEN): gettext_lazy("Reopen applications"),
     (S.PUBLISHED, S.FINISHED): gettext_lazy("Mark as finished"),
+    (S.PUBLISHED, S.CLOSED): gettext_lazy("Unpublish"),
 }
 CSV_HEADER = [
     "stall", "zone", "x", "y", "width", "depth", "features", "fee", "producer", "producer slug", "province",
@@ -119,11 +122,8 @@ class EventOverviewView(EventOrganiserRequiredMixin, TemplateView):
     template_name = "events/manage/event_overview.html"
 
     def get_context_data(self, **kwargs):
-        actions = [
-            (status, STATUS_ACTIONS[(self.event.status, status)])
-            for status, _label in Event.Status.choices
-            if (self.event.status, status) in STATUS_ACTIONS and status in services.EVENT_TRANSITIONS.get(self.event.status, ())
-        ]
+        allowed = services.EVENT_TRANSITIONS.get(self.event.status, set())
+        actions = [(to, label) for (current, to), label in STATUS_ACTIONS.items() if current == self.event.status and to in allowed]
         return super().get_context_data(**kwargs) | {
             "counts": selectors.event_counts(event=self.event),
             "status_actions": actions,
@@ -188,7 +188,8 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
             "stall_count": sum(z.stall_count for z in zones),
             "edited_zone": kwargs.get("edited_zone", zone),
             "zone_form": kwargs.get("zone_form") or ZoneForm(instance=copy.copy(zone) if zone else None),
-            "grid_form": kwargs.get("grid_form") or StallGridForm(event=self.event),
+            "grid_form": kwargs.get("grid_form")
+            or StallGridForm(event=self.event, initial={"zone": zone or (zones[-1] if zones else None), "origin_y": selectors.next_block_top(event=self.event)}),
             "copy_form": kwargs.get("copy_form") or LayoutCopyForm(sources=sources),
             "can_copy": not zones and sources.exists(),
         }
@@ -465,20 +466,26 @@ class PlanPrintView(EventOrganiserRequiredMixin, TemplateView):
 
 class StallSignsView(EventOrganiserRequiredMixin, TemplateView):
     """One sign per assigned stall, one per printed page: the producer's name, the stall code and
-    a QR code to the producer's page on the site. `?zone=B` prints one zone's signs."""
+    a QR code to the producer's page on the site. `?zone=B` prints one zone's signs; a large fair
+    prints in batches (`?page=`), as drawing a QR code takes some milliseconds."""
 
     template_name = "events/manage/signs.html"
 
     def get_context_data(self, **kwargs):
-        zone = self.request.GET.get("zone", "")
+        zone = self.request.GET.get("zone", "")[:8]
+        page = Paginator(selectors.event_assignments(event=self.event, zone=zone), SIGNS_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         signs = []
-        for assignment in selectors.event_assignments(event=self.event, zone=zone):
+        for assignment in page.object_list:
             url = self.request.build_absolute_uri(reverse("producers:producer_detail", args=[assignment.producer.slug]))
             # segno draws the QR code as SVG markup from the URL alone: nothing user-written is in it.
             qr = mark_safe(segno.make(url, error="m").svg_inline(scale=4))  # noqa: S308
             signs.append({"assignment": assignment, "url": url, "qr": qr})
         return super().get_context_data(**kwargs) | {
             "signs": signs,
+            "page_obj": page,
+            "query_without_page": query.urlencode(),
             "zones": selectors.layout_zones(event=self.event),
             "zone": zone,
         }
@@ -495,8 +502,11 @@ class CheckInView(EventOrganiserRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:100]
+        page = Paginator(selectors.event_assignments(event=self.event, query=query), CHECK_IN_PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(**kwargs) | {
-            "assignments": selectors.event_assignments(event=self.event, query=query),
+            "assignments": page.object_list,
+            "page_obj": page,
+            "query_without_page": urlencode({"q": query}) if query else "",
             "counts": selectors.event_counts(event=self.event),
             "q": query,
             "fee_choices": StallAssignment.Fee.choices,

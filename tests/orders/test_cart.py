@@ -163,6 +163,15 @@ def test_post_cart_add_of_a_hidden_product_id_changes_nothing(buyer_client, buye
     assert not CartItem.objects.exists()
 
 
+def test_a_refused_add_never_redirects_off_site(buyer_client, scarf):
+    response = buyer_client.post(ADD, {"product": scarf.slug, "quantity": "50", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == CART
+    response = buyer_client.post(ADD, {"product": scarf.slug, "quantity": "50"}, HTTP_REFERER="https://evil.example/x")
+    assert response["Location"] == CART
+    response = buyer_client.post(ADD, {"product": scarf.slug, "quantity": "50", "next": f"/products/{scarf.slug}/"})
+    assert response["Location"] == f"/products/{scarf.slug}/"
+
+
 def test_cart_update_changes_and_removes_an_item(buyer_client, buyer, scarf):
     cart = fill_cart(buyer, (scarf, 1))
     item = cart.items.get()

@@ -31,6 +31,7 @@ from tests.orders.factories import (
     checkout_post,
     fill_cart,
     listing,
+    make_shop,
     place_one,
     place_order,
     published_event,
@@ -82,6 +83,17 @@ def test_order_place_makes_one_order_per_producer_with_catalogue_prices_copied(b
 
     assert (stock_of(scarf), stock_of(shawl), stock_of(pillow)) == (8, 2, 2)
     assert not CartItem.objects.filter(cart__user=buyer).exists()
+
+
+def test_each_order_is_in_its_producers_currency(buyer, places, categories, shop, scarf):
+    from places.models import Place
+
+    oita = Place.objects.get(country="JP", level="province", name_en="Oita")
+    kabosu_farm = make_shop(name_en="Oita Kabosu Farmers", slug="oita-kabosu", place=oita, own_language="ja", terms={"flat_shipping_rate": Decimal("900")})
+    kabosu = listing(kabosu_farm, name_en="Kabosu ponzu", price=Decimal("1200"), category=categories["seasonings-and-condiments"])
+    orders = {order.producer_id: order for order in place_order(buyer, (scarf, 1), (kabosu, 2))}
+    assert (orders[shop.pk].currency, orders[shop.pk].total) == ("THB", Decimal("900.00"))
+    assert (orders[kabosu_farm.pk].currency, orders[kabosu_farm.pk].total) == ("JPY", Decimal("3300.00"))
 
 
 def test_order_lines_keep_the_price_and_name_they_were_bought_at(buyer, scarf):

@@ -4,9 +4,11 @@ own orders (SPEC §4)."""
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from catalogue.models import Product
@@ -436,3 +438,13 @@ def test_order_totals_are_shown_in_the_producers_currency(buyer_client, buyer, s
     assert order.total == Decimal("1750.00")
     page = buyer_client.get(f"/orders/{order.number}/").content.decode()
     assert "1,750" in page
+
+
+def test_the_expire_orders_command_cancels_what_is_due(buyer, scarf):
+    due = past_due(place_one(buyer, scarf, 2))
+    in_time = place_one(buyer, scarf, 1)
+    out = StringIO()
+    call_command("expire_orders", stdout=out)
+    assert "1 unpaid order(s) expired." in out.getvalue()
+    assert dict(Order.objects.values_list("pk", "state")) == {due.pk: "cancelled", in_time.pk: "pending_payment"}
+    assert stock_of(scarf) == 9
