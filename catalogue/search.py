@@ -18,6 +18,11 @@ THAI = re.compile(r"[\u0E00-\u0E7F]+")
 JAPANESE = re.compile(r"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u30FC]+")
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_LEXEMES = 600
+# English words too common to search by: they would match nearly every product.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or that the their them they this to was "
+    "were which with who".split()
+)
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
 
@@ -60,7 +65,7 @@ def segment(text: str, *, pairs: bool = True) -> list[str]:
         words.extend(_thai_words(run) if THAI.fullmatch(run) else _japanese_words(run, pairs))
         position = match.end()
     words.extend(WORD.findall(text[position:]))
-    return [w for w in words if w and not w.isspace()]
+    return [w for w in words if w and not w.isspace() and w not in STOP_WORDS]
 
 
 def _quote(lexeme: str) -> str:
@@ -105,6 +110,8 @@ def query(text: str, *, weights: str = "") -> str:
         position = match.end()
     for word in WORD.findall(normalised[position:]):
         pieces.append(("word", word))
+    # A stop word is dropped, unless it is the word being typed (a prefix of something longer).
+    pieces = [piece for i, piece in enumerate(pieces) if piece[1] not in STOP_WORDS or i == len(pieces) - 1]
     pieces = pieces[:MAX_QUERY_WORDS]
     for index, (kind, piece) in enumerate(pieces):
         last = index == len(pieces) - 1

@@ -204,7 +204,8 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     if paginator.count == 0:
         if tsquery:
             suggestion = search.did_you_mean(text, search_vocabulary())
-        popular = list(Product.objects.public().with_card_data().order_by(F("star_rating").desc(nulls_last=True), "-published_at")[:8])
+        # The newest of the best-rated: served by the newest-first index, whatever the size.
+        popular = list(Product.objects.public().filter(star_rating__gte=4).with_card_data().order_by(*SORTS["newest"])[:8])
     return {
         "filter": filterset,
         "search_words": search.query_words(text) if tsquery else [],
