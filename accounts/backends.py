@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -40,3 +41,21 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
         account = get_user_model().objects.by_login(login).values_list("username", flat=True).first()
         known[login] = account or login.strip().lower()
     return known[login]
+
+
+def client_ip_address(request) -> str | None:
+    """The address django-axes counts failed logins from (AXES_CLIENT_IP_CALLABLE).
+
+    Behind PROXY_COUNT reverse proxies every request comes from the nearest proxy, so counting
+    REMOTE_ADDR would lock everybody out after ten failures anywhere. Each proxy appends the address
+    it saw to X-Forwarded-For: the entry PROXY_COUNT from the right is the one the outermost trusted
+    proxy saw, and anything left of it was written by the client and is ignored.
+    """
+    remote_address = request.META.get("REMOTE_ADDR")
+    proxies = settings.PROXY_COUNT
+    if not proxies:
+        return remote_address
+    forwarded = [address.strip() for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if address.strip()]
+    if len(forwarded) < proxies:
+        return remote_address
+    return forwarded[-proxies]

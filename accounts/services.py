@@ -1,6 +1,6 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import User
@@ -27,7 +27,12 @@ def user_register(*, username: str, email: str, password: str, language: str = "
         raise ValidationError(errors)
     user.set_password(password)
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Someone took the name or address in the moment since we looked.
+        raise ValidationError({"username": [_("This user name or e-mail address was just taken; choose another.")]}) from None
     return user
 
 

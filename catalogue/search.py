@@ -90,6 +90,39 @@ def document(weighted_texts: dict[str, list[str]]) -> str:
     return " ".join(f"{_quote(word)}:{','.join(marks[:256])}" for word, marks in positions.items())
 
 
+# Thai characters that cannot begin a word (vowels and marks written after or above a consonant)
+# and that cannot end one (vowels written before their consonant).
+THAI_NOT_FIRST = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e45\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+THAI_NOT_LAST = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+THAI_TYPED_CHARACTERS = 12
+
+
+def _thai_query(run: str, *, last: bool) -> str:
+    """A Thai run as tsquery words. The last run typed may end in a half-typed word, which the
+    segmenter cuts into pieces that are no words ("ผ้าไห": ผ้า, ไห; "มัดหม": มัด, หม), so its last
+    few characters are also tried cut wherever a word may begin: the text before as whole words,
+    the rest (two characters at least) as a prefix ("ผ้าไห:*", "น้ำ & พริ:*")."""
+    words = _thai_words(run)
+    if not last:
+        return " & ".join(_quote(w) for w in words)
+    typed = " & ".join(_quote(w) + (":*" if i == len(words) - 1 else "") for i, w in enumerate(words))
+    if "".join(words) != run:
+        return typed
+    fixed, tail = list(words), []
+    while fixed and (not tail or len("".join(tail)) + len(fixed[-1]) <= THAI_TYPED_CHARACTERS):
+        tail.insert(0, fixed.pop())
+    region = "".join(tail)
+    alternatives = [" & ".join([*(_quote(w) for w in tail[:-1]), _quote(tail[-1]) + ":*"])]
+    for cut in range(max(0, len(region) - THAI_TYPED_CHARACTERS), len(region) - 1):
+        head, rest = region[:cut], region[cut:]
+        if rest[0] in THAI_NOT_FIRST or (head and head[-1] in THAI_NOT_LAST):
+            continue
+        alternatives.append(" & ".join([*(_quote(w) for w in _thai_words(head)), _quote(rest) + ":*"]))
+    alternatives = list(dict.fromkeys(alternatives))
+    either = alternatives[0] if len(alternatives) == 1 else " | ".join(f"({a})" for a in alternatives)
+    return " & ".join([*(_quote(w) for w in fixed), f"({either})" if fixed and len(alternatives) > 1 else either])
+
+
 def query(text: str, *, weights: str = "") -> str:
     """A tsquery literal: every word must match, the last as a prefix ("silk kho" finds Khon Kaen).
 
@@ -118,11 +151,10 @@ def query(text: str, *, weights: str = "") -> str:
         if kind == "word":
             parts.append(_quote(piece) + (":*" if last else ""))
         elif kind == "thai":
-            words = _thai_words(piece)
-            parts.append(" & ".join(_quote(w) + (":*" if last and i == len(words) - 1 else "") for i, w in enumerate(words)))
+            parts.append(_thai_query(piece, last=last))
         else:
             words = _japanese_tokens(piece)
-            by_words = " & ".join(_quote(w) for w in words)
+            by_words = " & ".join(_quote(w) + (":*" if last and i == len(words) - 1 else "") for i, w in enumerate(words))
             pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]
             if len(piece) == 1:
                 parts.append(_quote(piece) + ":*")
@@ -166,7 +198,9 @@ def relevance_expression(tsquery: str, phrase: str):
     phrase_boost = Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField()) if phrase else Value(0.0)
     stars = Coalesce(F("star_rating"), Value(0)) * Value(0.04) + Value(1.0)
     stock = Case(When(stock__gt=0, then=Value(1.0)), default=Value(0.7), output_field=FloatField())
-    return (rank + phrase_boost) * stars * stock
+    # A small base for every match, so that stars and stock also order the products matched
+    # outside their names (whose name rank is 0), instead of multiplying 0.
+    return (rank + phrase_boost + Value(0.1)) * stars * stock
 
 
 def highlight(text: str, words: list[str]) -> str:
@@ -178,7 +212,10 @@ def highlight(text: str, words: list[str]) -> str:
         return ""
     if not words:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.IGNORECASE)
+    # The words are NFKC-normalised, which splits the Thai SARA AM (ำ) into NIKHAHIT and SARA AA;
+    # the text keeps it whole, so each word is looked for in both spellings ("น้ำ").
+    spellings = {spelling for w in words for spelling in (w, w.replace("\u0e4d\u0e32", "\u0e33"))}
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)), re.IGNORECASE)
     pieces, position = [], 0
     for found in pattern.finditer(text):
         pieces.append(escape(text[position : found.start()]))

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from catalogue.models import Product
+from events.models import Event
 from producers.models import Producer
 
 
@@ -12,7 +13,7 @@ class StaticPagesSitemap(Sitemap):
     x_default = True
 
     def items(self):
-        return ["home", "catalogue:product_list", "producers:producer_list"]
+        return ["home", "catalogue:product_list", "producers:producer_list", "events:event_list"]
 
     def location(self, item):
         return reverse(item)
@@ -49,4 +50,16 @@ class ProducerSitemap(Sitemap):
         return producer.updated_at
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "products": ProductSitemap, "producers": ProducerSitemap}
+class EventSitemap(Sitemap):
+    changefreq = "daily"
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return Event.objects.public().only("slug").order_by("pk")
+
+    def location(self, event):
+        return reverse("events:event_detail", args=[event.slug])
+
+
+SITEMAPS = {"pages": StaticPagesSitemap, "products": ProductSitemap, "producers": ProducerSitemap, "events": EventSitemap}

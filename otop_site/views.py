@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -26,19 +27,17 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+# Areas that are private or personal, whatever the language they are shown in.
+PRIVATE_PATHS = ["admin/", "dashboard/", "organiser/", "accounts/", "cart/", "checkout/", "orders/"]
+
+
 @require_GET
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /dashboard/",
-        "Disallow: /organiser/",
-        "Disallow: /accounts/",
-        "Disallow: /cart/",
-        "Disallow: /checkout/",
-        "Disallow: /orders/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    """Keep crawlers out of the private areas in every language (/th/…, /ja/… too); name the sitemap."""
+    prefixes = ["/"] + [f"/{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in PRIVATE_PATHS]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

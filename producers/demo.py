@@ -70,9 +70,9 @@ class PlacePicker:
             return province
         district = self.rng.choice(self.districts[province.pk])
         tambon = self.rng.choice(self.tambons[district.pk])
-        village = place_child_get_or_create(
-            parent=tambon, name_en=f"Ban {tambon.name_en}", name_local=f"บ้าน{tambon.name_th}"
-        )
+        name_en = tambon.name_en if tambon.name_en.startswith("Ban ") else f"Ban {tambon.name_en}"
+        name_th = tambon.name_th if tambon.name_th.startswith("บ้าน") else f"บ้าน{tambon.name_th}"
+        village = place_child_get_or_create(parent=tambon, name_en=name_en, name_local=name_th)
         return village
 
 

@@ -90,6 +90,10 @@ else:
 
     DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"].setdefault("OPTIONS", {})
+# Give up on an unreachable server after a few seconds (libpq would wait for the operating
+# system's TCP timeout, minutes), so pages and /healthz answer 503 while it is down.
+# `?connect_timeout=N` in DATABASE_URL overrides it.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -148,7 +152,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account, whichever spelling of it (user name or e-mail, any case) was typed.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Reverse proxies in front of the site (a load balancer is one): failures then count against the
+# address the proxies saw, read from X-Forwarded-For, not against the nearest proxy's address.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip_address"
 AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------

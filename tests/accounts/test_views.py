@@ -423,3 +423,68 @@ def test_a_successful_login_clears_earlier_failures(client, db):
     response = client.post(LOGIN, {"username": "somchai", "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1")
 
     assert response.status_code == 302
+
+
+# --- Behind a reverse proxy -------------------------------------------------------------------
+
+PROXY = "10.1.0.2"
+
+
+def fail_login_through_proxy(client, login: str, forwarded_for: str):
+    return client.post(
+        LOGIN, {"username": login, "password": "wrong-guess"}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+
+
+def test_behind_a_proxy_one_guessers_address_is_locked_not_everybody_elses(client, db, settings):
+    settings.PROXY_COUNT = 1
+    for number in range(11):
+        UserFactory(username=f"member{number}")
+    for number in range(10):
+        fail_login_through_proxy(client, f"member{number}", "198.51.100.7")
+
+    guesser = client.post(
+        LOGIN, {"username": "member10", "password": TEST_PASSWORD}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    someone_else = client.post(
+        LOGIN, {"username": "member10", "password": TEST_PASSWORD}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+
+    assert_locked(guesser)
+    assert someone_else.status_code == 302, "other visitors behind the same proxy still log in"
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lock(client, db, settings):
+    """The client writes the left part of X-Forwarded-For; only the proxy's own entry counts."""
+    settings.PROXY_COUNT = 1
+    for number in range(11):
+        UserFactory(username=f"member{number}")
+    for number in range(10):
+        fail_login_through_proxy(client, f"member{number}", f"192.0.2.{number + 1}, 198.51.100.7")
+
+    response = client.post(
+        LOGIN,
+        {"username": "member10", "password": TEST_PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 198.51.100.7",
+    )
+
+    assert_locked(response)
+
+
+def test_without_a_proxy_forwarded_for_is_ignored(client, db):
+    for number in range(11):
+        UserFactory(username=f"member{number}")
+    for number in range(10):
+        client.post(
+            LOGIN,
+            {"username": f"member{number}", "password": "wrong-guess"},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{number + 1}",
+        )
+
+    response = client.post(
+        LOGIN, {"username": "member10", "password": TEST_PASSWORD}, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
+
+    assert_locked(response)

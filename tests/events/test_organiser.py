@@ -195,6 +195,14 @@ class TestEvents:
         assert event.status == Event.Status.PUBLISHED
         assert "cannot become" in texts(response)
 
+    def test_the_usual_next_step_comes_first(self, organiser_client, event):
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.CLOSED)
+
+        response = organiser_client.get(url("organiser_event", event))
+
+        assert [value for value, _label in response.context["status_actions"]] == ["published", "open"]
+        assert "Publish the floor plan" in texts(response)
+
     def test_the_overview_counts_stalls_and_applications_by_state(self, organiser_client, organiser, event, layout, make_application):
         accepted = [make_application(event, state=ACCEPTED) for _ in range(3)]
         make_application(event, state="submitted")
@@ -798,6 +806,16 @@ class TestExportsAndPrint:
         page = texts(organiser_client.get(url("organiser_signs", event, "zone=A")))
 
         assert page.count("<svg") == 1 and "Lamphun Lamps" in page and "Mae Jo Rice" not in page
+
+    def test_a_large_fair_prints_its_signs_in_batches(self, organiser_client, event, assigned, monkeypatch):
+        monkeypatch.setattr("events.views.manage.SIGNS_PER_PAGE", 1)
+
+        first = texts(organiser_client.get(url("organiser_signs", event)))
+        second = texts(organiser_client.get(url("organiser_signs", event, "page=2")))
+
+        assert first.count("<svg") == 1 and second.count("<svg") == 1
+        assert '<p class="sign__code">A-2</p>' in first and '<p class="sign__code">B-2</p>' in second
+        assert "page=2" in first
 
     def test_the_qr_code_encodes_the_producers_page(self, organiser_client, event, assigned):
         import segno

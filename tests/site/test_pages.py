@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
+from tests.factories import EventFactory
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SWITCHER_LINK = re.compile(r'<a href="([^"]*)" hreflang="(\w+)" lang="\w+"( aria-current="true")?>([^<]+)</a>')
@@ -91,8 +93,9 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(cl
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert lines[0] == "User-agent: *"
-    for private in ("/admin/", "/accounts/", "/cart/", "/checkout/", "/orders/", "/dashboard/", "/organiser/"):
-        assert f"Disallow: {private}" in lines
+    for prefix in ("/", "/th/", "/ja/"):
+        for private in ("admin/", "accounts/", "cart/", "checkout/", "orders/", "dashboard/", "organiser/"):
+            assert f"Disallow: {prefix}{private}" in lines, "private areas stay private in every language"
     assert "Disallow: /" not in lines, "the public catalogue stays crawlable"
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
@@ -123,3 +126,15 @@ def test_sitemap_is_xml_listing_the_home_page_in_each_language(client, places):
     assert alternates.get("x-default", "http://testserver/") == "http://testserver/"
     for location in locations:
         assert client.get(location.removeprefix("http://testserver")).status_code == 200, location
+
+
+def test_sitemap_lists_the_public_events_but_not_the_drafts(client, places):
+    public = EventFactory(slug="otop-city-2026", status="published")
+    EventFactory(slug="secret-draft-fair", status="draft")
+
+    locations = [entry.findtext(f"{SITEMAP}loc") for entry in sitemap_entries(client)]
+
+    assert f"http://testserver/events/{public.slug}/" in locations
+    assert f"http://testserver/th/events/{public.slug}/" in locations
+    assert "http://testserver/events/" in locations
+    assert not any("secret-draft-fair" in location for location in locations)

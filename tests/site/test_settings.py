@@ -36,6 +36,16 @@ def test_database_url_names_the_server_the_site_uses():
     assert database["CONN_MAX_AGE"] == 60
 
 
+def test_an_unreachable_database_server_is_given_up_on_after_a_few_seconds():
+    default = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE)
+    from_url = settings_values(
+        "otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE + "?connect_timeout=12"
+    )
+
+    assert default["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 5
+    assert str(from_url["DATABASES"]["default"]["OPTIONS"]["connect_timeout"]) == "12"
+
+
 def test_conn_max_age_comes_from_the_environment():
     values = settings_values(
         "otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, CONN_MAX_AGE="0"
@@ -229,3 +239,29 @@ def test_check_deploy_would_report_an_insecure_setting():
 
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+HEALTH_PROBE = """
+import django
+django.setup()
+from django.test import Client
+probe = Client(SERVER_NAME="otop.example")
+health, home = probe.get("/healthz"), probe.get("/")
+print(health.status_code, health.get("Location"), home.status_code, home.get("Location"))
+"""
+
+
+def test_production_answers_plain_http_health_probes_and_redirects_everything_else():
+    """A load balancer probes /healthz over plain HTTP: it gets the health answer, not a redirect."""
+    environment = PRODUCTION_ENVIRONMENT | {
+        "DJANGO_SETTINGS_MODULE": "otop_site.settings.production",
+        # Nothing listens there: the probe's answer is the honest 503, quickly.
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/otop",
+    }
+
+    result = run_python(["-c", HEALTH_PROBE], env=clean_environment(**environment))
+
+    assert result.returncode == 0, result.stderr
+    health_status, health_location, home_status, home_location = result.stdout.split()[-4:]
+    assert (health_status, health_location) == ("503", "None")
+    assert (home_status, home_location) == ("301", "https://otop.example/")

@@ -74,12 +74,10 @@ class Command(BaseCommand):
         self.done(f"{count} products")
         self.step("sales terms and orders")
         # Demo orders would e-mail their buyers and producers: not while seeding.
-        quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-        quiet_mail.enable()
-        demo_sales_terms_create(rng=rng, producers=created)
-        buyers = [accounts["visitor"], *demo_buyers_create(rng=rng, count=8)]
-        placed = demo_orders_create(rng=rng, buyers=buyers, count=orders)
-        quiet_mail.disable()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            demo_sales_terms_create(rng=rng, producers=created)
+            buyers = [accounts["visitor"], *demo_buyers_create(rng=rng, count=8)]
+            placed = demo_orders_create(rng=rng, buyers=buyers, count=orders)
         self.done(f"{placed} orders")
         self.step("events")
         events = demo_events_create(organisers=[accounts["organiser"]], rng=rng)
