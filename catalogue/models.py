@@ -164,8 +164,8 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(star_scheme="", star_rating__isnull=True)
-                    | Q(star_scheme="otop", star_rating__gte=1, star_rating__lte=5)
-                    | Q(star_scheme="ocop", star_rating__gte=3, star_rating__lte=5)
+                    | Q(star_scheme="otop", star_rating__isnull=False, star_rating__gte=1, star_rating__lte=5)
+                    | Q(star_scheme="ocop", star_rating__isnull=False, star_rating__gte=3, star_rating__lte=5)
                 ),
                 name="catalogue_product_star_range_per_scheme",
                 violation_error_message=_("OTOP stars run from 1 to 5, OCOP stars from 3 to 5."),
@@ -205,10 +205,11 @@ class Product(models.Model):
 
     @property
     def star_valid_until(self) -> int | None:
-        """The last year the star rating stands (OTOP: two years, OCOP: 36 months)."""
+        """The year the star rating lapses: the next OTOP selection two years on, or 36 months after
+        an OCOP award."""
         if not (self.star_scheme and self.star_year):
             return None
-        return self.star_year + STAR_VALIDITY_YEARS[StarScheme(self.star_scheme)] - 1
+        return self.star_year + STAR_VALIDITY_YEARS[StarScheme(self.star_scheme)]
 
     @property
     def star_current(self) -> bool:

@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from places.models import Country
+
+from . import images, services
 from .models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 
@@ -16,9 +19,15 @@ class MembershipInline(admin.TabularInline):
 
 
 class PhotoInline(admin.TabularInline):
+    """Captions and order only: a photo is added through the dashboard, where the upload is
+    checked and re-encoded (SPEC §4); a row added here would have no image at all."""
+
     model = ProducerPhoto
     extra = 0
     readonly_fields = ("image",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class StateChangeInline(admin.TabularInline):
@@ -37,6 +46,19 @@ class ProducerAdminForm(forms.ModelForm):
     No Meta: the admin builds the fields (with its formfield_overrides) on top of this form.
     """
 
+    def clean_logo(self):
+        """A new logo is checked like every upload (SPEC §4); it is stored, re-encoded and
+        without its EXIF, by ProducerAdmin.save_model through the service."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            try:
+                images.clean_upload(logo)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+            self.new_logo = logo
+            return None  # no change here: the service saves it
+        return logo
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("place") is not None:
@@ -48,11 +70,24 @@ class ProducerAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """The country by its name ("Thailand"), not its code; the parameter stays `country__exact`."""
+
+    title = _("country")
+    parameter_name = "country__exact"
+
+    def lookups(self, request, model_admin):
+        return Country.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(Producer)
 class ProducerAdmin(admin.ModelAdmin):
     form = ProducerAdminForm
     list_display = ("name_en", "name", "kind", "state", "country", "province", "created_at")
-    list_filter = ("state", "kind", "country", ("province", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("state", "kind", CountryFilter, ("province", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "name_en", "name_ja", "slug")
     raw_id_fields = ("place",)
     readonly_fields = ("state", "country", "province")
@@ -60,6 +95,12 @@ class ProducerAdmin(admin.ModelAdmin):
     list_select_related = ("province",)
     actions = ["verify_selected", "suspend_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        new_logo = getattr(form, "new_logo", None)
+        if new_logo is not None:
+            services.producer_set_logo(producer=obj, upload=new_logo)
 
     def _change_state(self, request, queryset, to_state, reason):
         changed = 0

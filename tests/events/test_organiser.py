@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from events import services
 from events.models import (
@@ -30,6 +31,14 @@ from tests.events.conftest_organiser import log_in
 from tests.factories import EventFactory, OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory
 
 ACCEPTED = StallApplication.State.ACCEPTED
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Addresses reversed here are the English ones, whatever language an earlier test left active
+    in this thread (the threads of the concurrency tests follow the address's language)."""
+    with translation.override("en"):
+        yield
 
 
 def url(name: str, event: Event, query: str = "") -> str:
