@@ -1,6 +1,7 @@
 """Demo producers and community groups across the six countries (seed_demo)."""
 
 import random
+import re
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -79,7 +80,13 @@ class PlacePicker:
 def _names(row: LocalProductType, kind: str, village: Place) -> tuple[str, str, str]:
     english, thai_prefix, japanese_suffix = GROUP_WORDS[kind]
     place_en = village.name_en if village.level == "village" else (row.town_en or village.name_en)
-    name_en = f"{place_en} {row.product_en.title()} {english}"
+    place_en = re.sub(r"\s*\(.*?\)", "", place_en)  # "Bát Tràng (Gia Lâm)": the town, not its district
+    product_en = row.product_en.title()
+    # "Kampot Pepper Cooperative", not "Kampot Kampot Pepper Cooperative".
+    if slugify(product_en).startswith(slugify(place_en)):
+        name_en = f"{product_en} {english}"
+    else:
+        name_en = f"{place_en} {product_en} {english}"
     if row.country == "TH":
         name = f"{thai_prefix}{row.product_th} {village.name_local}".strip()
     else:

@@ -9,7 +9,10 @@ def organization_jsonld(producer, *, request) -> dict:
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": producer.display_name,
-        "alternateName": [n for n in {producer.name, producer.name_en, producer.name_ja} - {producer.display_name} if n],
+        # In a fixed order (own language, English, Japanese), so the page is the same on every request.
+        "alternateName": [
+            n for n in dict.fromkeys([producer.name, producer.name_en, producer.name_ja]) if n and n != producer.display_name
+        ],
         "url": url,
         "description": producer.display_story[:500],
         "address": {

@@ -319,12 +319,9 @@ class VerificationQueueView(StaffRequiredMixin, TemplateView):
         state = self.request.GET.get("state", Producer.State.PENDING)
         if state not in Producer.State.values:
             state = Producer.State.PENDING
-        return super().get_context_data(**kwargs) | {
-            "producers": verification_queue(state=state),
-            "state": state,
-            "states": Producer.State.choices,
-            "form": StateChangeForm(),
-        }
+        # One form per producer, each with its own ids, so every "Reason" label names its own box.
+        queue = [(producer, StateChangeForm(auto_id=f"id_{producer.pk}_%s")) for producer in verification_queue(state=state)]
+        return super().get_context_data(**kwargs) | {"queue": queue, "state": state, "states": Producer.State.choices}
 
 
 class ProducerStateView(StaffRequiredMixin, View):

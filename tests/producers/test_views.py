@@ -564,13 +564,15 @@ def test_changing_forms_need_a_csrf_token(manager_a, member_a, group_a):
 
 
 @pytest.fixture
-def directory(make_producer, tha_sawang, khon_kaen, oita):
-    """Three public producers in three provinces and two countries, and two hidden ones."""
-    make_producer(name_en="Tha Sawang Silk Weavers", name="กลุ่มทอผ้าไหมท่าสว่าง", place=tha_sawang, kind="community_group")
-    make_producer(name_en="Chonnabot Mudmee Group", place=tambon_of(khon_kaen), kind="cooperative")
-    make_producer(name_en="Yufuin Bamboo Craft", name="湯布院竹細工", name_ja="湯布院竹細工", place=oita, kind="enterprise", own_language="ja")
-    make_producer(name_en="Pending Weavers", place=tha_sawang, state="pending")
-    make_producer(name_en="Suspended Weavers", place=tha_sawang, state="suspended")
+def directory(make_producer, tha_sawang, khon_kaen, oita, django_capture_on_commit_callbacks):
+    """Three public producers in three provinces and two countries, and two hidden ones; their
+    search documents are written, as on the site, once the saves commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_producer(name_en="Tha Sawang Silk Weavers", name="กลุ่มทอผ้าไหมท่าสว่าง", place=tha_sawang, kind="community_group")
+        make_producer(name_en="Chonnabot Mudmee Group", place=tambon_of(khon_kaen), kind="cooperative")
+        make_producer(name_en="Yufuin Bamboo Craft", name="湯布院竹細工", name_ja="湯布院竹細工", place=oita, kind="enterprise", own_language="ja")
+        make_producer(name_en="Pending Weavers", place=tha_sawang, state="pending")
+        make_producer(name_en="Suspended Weavers", place=tha_sawang, state="suspended")
 
 
 ALL_PUBLIC = ["Chonnabot Mudmee Group", "Tha Sawang Silk Weavers", "Yufuin Bamboo Craft"]
