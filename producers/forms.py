@@ -30,9 +30,12 @@ class RegistrationBasicsForm(forms.Form):
         super().__init__(*args, **kwargs)
         provinces = Place.objects.filter(level="province").order_by("country", "name_en")
         country_names = dict(Country.choices)
-        self.fields["province"].choices = [("", _("Choose…"))] + _grouped(
-            provinces, lambda p: str(country_names[p.country]), lambda p: p.name
-        )
+        groups = _grouped(provinces, lambda p: p.country, lambda p: p.name)
+        # Thailand first: most producers are Thai, and its 77 provinces should not come after Japan's.
+        groups.sort(key=lambda group: (group[0] != "TH", group[0]))
+        self.fields["province"].choices = [("", _("Choose…"))] + [
+            (str(country_names[country]), choices) for country, choices in groups
+        ]
 
     def clean_province(self):
         place = Place.objects.filter(level="province", pk=self.cleaned_data["province"]).first()

@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -228,7 +228,11 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    _("%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.")
+                    ngettext(
+                        "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
+                        "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
+                        len(stalls),
+                    )
                     % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
                 )
                 return redirect("events:organiser_layout", slug=self.event.slug)
@@ -243,7 +247,11 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Layout of %(event)s copied: %(count)s stalls.") % {"event": source.display_name, "count": count})
+                messages.success(
+                    request,
+                    ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
+                    % {"event": source.display_name, "count": count},
+                )
                 return redirect("events:organiser_layout", slug=self.event.slug)
         return self.render_to_response(self.get_context_data(copy_form=form))
 
@@ -285,7 +293,8 @@ class ApplicationsView(EventOrganiserRequiredMixin, TemplateView):
         if moved:
             messages.success(
                 request,
-                _("%(count)s applications are now %(state)s.") % {"count": moved, "state": StallApplication.State(to_state).label},
+                ngettext("%(count)s application is now %(state)s.", "%(count)s applications are now %(state)s.", moved)
+                % {"count": moved, "state": StallApplication.State(to_state).label},
             )
         for error in errors:
             messages.error(request, error)
@@ -407,7 +416,11 @@ class ProposalView(EventOrganiserRequiredMixin, View):
                 except ValidationError as error:
                     _error_messages(request, error)
                 else:
-                    messages.success(request, _("Proposal accepted: %(count)s stalls assigned.") % {"count": count})
+                    messages.success(
+                        request,
+                        ngettext("Proposal accepted: %(count)s stall assigned.", "Proposal accepted: %(count)s stalls assigned.", count)
+                        % {"count": count},
+                    )
             else:
                 services.proposal_discard(proposal=form.cleaned_data["proposal"], by=request.user)
                 messages.success(request, _("Proposal discarded: nothing was assigned."))

@@ -423,7 +423,7 @@ class TestApplications:
         silk.refresh_from_db()
         late.refresh_from_db()
         assert (silk.state, late.state) == ("accepted", "rejected")
-        assert "1 applications are now accepted." in texts(response)
+        assert "1 application is now accepted." in texts(response)
         assert "Late Weavers: An application that is rejected cannot become accepted." in texts(response)
         assert not ApplicationStateChange.objects.filter(application=late).exists()
 

@@ -1,9 +1,12 @@
 """Staff in the Django admin: the producer list with its filters, and the bulk verify/suspend actions."""
 
 import pytest
+from PIL import Image
 
+from producers import images
 from producers.models import Producer, ProducerStateChange
 from tests.factories import ProducerMembershipFactory, UserFactory
+from tests.producers import imagefiles
 from tests.producers.conftest import tambon_of
 from tests.producers.factories import ProducerPhotoFactory
 
@@ -74,7 +77,7 @@ def test_the_changelist_filters_by_province(admin_client, listed, surin):
 def test_the_province_filter_offers_only_provinces_with_producers(admin_client, listed):
     response = admin_client.get(CHANGELIST)
 
-    province_filter = next(spec for spec in response.context["cl"].filter_specs if spec.field_path == "province")
+    province_filter = next(spec for spec in response.context["cl"].filter_specs if getattr(spec, "field_path", "") == "province")
     offered = sorted(str(label) for _pk, label in province_filter.lookup_choices)
     assert offered == ["Khon Kaen", "Oita", "Surin"]
 
@@ -201,3 +204,54 @@ def test_the_admin_refuses_a_place_outside_any_province(admin_client, listed, pl
     assert "place" in response.context["adminform"].form.errors
     producer.refresh_from_db()
     assert producer.place != thailand
+
+
+def test_the_country_filter_names_the_countries(admin_client, listed):
+    response = admin_client.get(CHANGELIST)
+
+    page = response.content.decode()
+    assert "Thailand" in page and "Japan" in page
+    assert shown(admin_client.get(f"{CHANGELIST}?country__exact=TH")) == ["Khon Kaen Pending", "Surin Pending", "Surin Verified"]
+
+
+def test_a_logo_uploaded_in_the_admin_is_checked_and_re_encoded_without_its_location(admin_client, listed, media_root):
+    producer = listed["surin_verified"]
+    with_gps = imagefiles.upload("field.jpg", imagefiles.jpeg_with_gps())
+
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, logo=with_gps))
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    producer.refresh_from_db()
+    assert producer.logo.name.startswith("producers/logos/") and producer.logo.name != "producers/logos/field.jpg"
+    stored = [path for path in media_root.rglob("*") if path.is_file()]
+    assert len(stored) == 1 + len(images.THUMBNAIL_SIZES), "the original and each thumbnail"
+    for path in stored:
+        with Image.open(path) as image:
+            assert image.format == "JPEG" and not image.getexif(), path
+
+
+@pytest.mark.parametrize("bad_upload", list(imagefiles.BAD_UPLOADS))
+def test_a_bad_logo_in_the_admin_is_refused_and_nothing_is_stored(admin_client, listed, media_root, bad_upload):
+    make_file, _message = imagefiles.BAD_UPLOADS[bad_upload]
+    producer = listed["surin_verified"]
+
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, logo=make_file()))
+
+    assert response.status_code == 200
+    assert "logo" in response.context["adminform"].form.errors
+    producer.refresh_from_db()
+    assert not producer.logo
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_the_admin_cannot_add_a_gallery_row_without_an_image(admin_client, listed):
+    producer = listed["surin_verified"]
+    data = change_form_data(producer) | {
+        "photos-TOTAL_FORMS": 1, "photos-0-caption": "No picture", "photos-0-position": 1, "photos-0-producer": producer.pk,
+    }
+
+    admin_client.post(f"{CHANGELIST}{producer.pk}/change/", data)
+
+    assert not producer.photos.exists()
+    page = admin_client.get(f"{CHANGELIST}{producer.pk}/change/").content.decode()
+    assert 'name="photos-MAX_NUM_FORMS" value="0"' in page, "no empty gallery row is offered"

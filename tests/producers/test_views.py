@@ -602,6 +602,8 @@ def test_the_directory_lists_verified_producers_by_name(client, directory):
         ("q=%E0%B8%97%E0%B9%88%E0%B8%B2%E0%B8%AA%E0%B8%A7%E0%B9%88%E0%B8%B2%E0%B8%87", ["Tha Sawang Silk Weavers"]),
         ("q=%E7%AB%B9%E7%B4%B0%E5%B7%A5", ["Yufuin Bamboo Craft"]),
         ("q=+++", ALL_PUBLIC),
+        ("q=surin", ["Tha Sawang Silk Weavers"]),
+        ("q=weavers", ["Tha Sawang Silk Weavers"]),
         ("sort=newest", ["Yufuin Bamboo Craft", "Chonnabot Mudmee Group", "Tha Sawang Silk Weavers"]),
         ("sort=name", ALL_PUBLIC),
         ("country=TH&sort=newest", ["Chonnabot Mudmee Group", "Tha Sawang Silk Weavers"]),
@@ -847,3 +849,63 @@ def test_two_groups_naming_their_villages_in_thai_keep_their_own_villages(client
 
     second = Producer.objects.get(name_en="Group of second")
     assert second.place.name_en == "บ้านโคกสะอาด"
+
+
+# --- review fixes --------------------------------------------------------------------------------
+
+
+def test_each_producer_in_the_verification_queue_has_its_own_reason_box(client, staff, make_producer, tha_sawang):
+    waiting = [make_producer(name_en=f"Waiting {n}", place=tha_sawang, state="pending") for n in range(3)]
+    log_in(client, staff)
+
+    page = text(client.get("/staff/producers/"))
+
+    ids = re.findall(r'<textarea[^>]* id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == 3, "one box each, and no id twice"
+    for producer, box_id in zip(waiting, ids, strict=True):
+        assert f'<label for="{box_id}">' in page
+        assert str(producer.pk) in box_id
+
+
+def test_the_reason_typed_in_the_queue_is_recorded(client, staff, make_producer, tha_sawang):
+    producer = make_producer(name_en="Waiting", place=tha_sawang, state="pending")
+    log_in(client, staff)
+
+    client.post(f"/staff/producers/{producer.pk}/state/", {"to_state": "suspended", "reason": "No such village."})
+
+    assert producer.state_changes.get().reason == "No such village."
+
+
+def test_the_profile_names_its_page_without_the_query_string(client, group_a):
+    response = client.get("/producers/tha-sawang-silk/?utm_source=line&x=<b>")
+
+    assert '<meta property="og:url" content="http://testserver/producers/tha-sawang-silk/">' in text(response)
+
+
+def test_the_json_ld_lists_other_names_in_a_fixed_order(client, group_a):
+    Producer.objects.filter(pk=group_a.pk).update(name="กลุ่มทอผ้า", name_ja="タサワン織物")
+
+    (data,) = jsonld_blocks(client.get("/producers/tha-sawang-silk/"))
+    (thai_page,) = jsonld_blocks(client.get("/th/producers/tha-sawang-silk/"))
+
+    assert data["alternateName"] == ["กลุ่มทอผ้า", "タサワン織物"]
+    assert thai_page["name"] == "กลุ่มทอผ้า" and thai_page["alternateName"] == ["Tha Sawang Silk Weavers", "タサワン織物"]
+
+
+def test_the_directory_filters_fold_on_phones_unless_a_filter_was_refused(client, directory):
+    plain = text(client.get("/producers/"))
+    refused = text(client.get("/producers/?country=XX"))
+
+    assert "producers/directory.js" in plain
+    assert re.search(r"<details[^>]* data-directory-filters>", plain), "folded by the script on phones"
+    assert re.search(r"<details[^>]* data-directory-filters data-has-errors>", refused), "kept open to show the error"
+
+
+def test_registration_offers_thailands_provinces_first(client, plain_user, places):
+    log_in(client, plain_user)
+
+    page = text(client.get("/dashboard/register/"))
+
+    groups = re.findall(r'<optgroup label="([^"]+)">', page)
+    assert groups[0] == "Thailand"
+    assert set(groups) == {"Thailand", "Japan", "Cambodia", "Lao PDR", "Myanmar", "Vietnam"}
