@@ -53,6 +53,13 @@ class ListingForm(forms.ModelForm):
             return list(groups.items())
         return [(p.pk, p.name) for p in Place.objects.filter(level="province", country=producer.country).order_by("name_en")]
 
+    def clean(self):
+        data = super().clean()
+        # Said on the field, before the model's range check answers for the whole form.
+        if data.get("star_scheme") and data.get("star_rating") is None and "star_rating" not in self.errors:
+            self.add_error("star_rating", _("Give the number of stars of the award."))
+        return data
+
     def clean_origin(self):
         pk = self.cleaned_data.get("origin")
         if pk is None:
