@@ -47,7 +47,8 @@ def test_producer_registers_on_a_phone_and_appears_once_verified(phone_page, pag
 
     log_in(page, "staffer")
     page.goto("/staff/producers/")
-    page.get_by_role("button", name="Verify").first.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verify").first.click()
     producer.refresh_from_db()
     assert producer.state == "verified"
 
