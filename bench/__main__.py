@@ -142,7 +142,7 @@ def measure(base: str, paths: list[str], seconds: float, threads: int) -> dict:
                 else:
                     errors += 1
 
-    for path in paths[:5]:  # warm up caches and connections
+    for path in paths[:200]:  # warm up caches and connections: the steady state is measured
         urllib.request.urlopen(base + path, timeout=60).read()
     wall = time.monotonic()
     pool = [threading.Thread(target=worker) for _ in range(threads)]

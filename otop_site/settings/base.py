@@ -94,6 +94,8 @@ DATABASES["default"].setdefault("OPTIONS", {})
 # system's TCP timeout, minutes), so pages and /healthz answer 503 while it is down.
 # `?connect_timeout=N` in DATABASE_URL overrides it.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+# Keep connections open between requests (checked before reuse), embedded server included.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
