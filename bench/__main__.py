@@ -121,7 +121,6 @@ def measure(base: str, paths: list[str], seconds: float, threads: int) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
     counter = iter(range(10**9))
 
     def worker():
@@ -144,6 +143,7 @@ def measure(base: str, paths: list[str], seconds: float, threads: int) -> dict:
 
     for path in paths[:200]:  # warm up caches and connections: the steady state is measured
         urllib.request.urlopen(base + path, timeout=60).read()
+    stop_at = time.monotonic() + seconds
     wall = time.monotonic()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for thread in pool:

@@ -117,6 +117,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
+            # Room for the cached page fragments (one per product and language, and more).
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
