@@ -48,3 +48,11 @@ def get_html(key: str) -> str | None:
 
 def put_html(key: str, html: str) -> None:
     caches["pages"].set(key, zlib.compress(html.encode(), 6), timeout=TIMEOUT)
+
+
+def get_bytes(key: str) -> bytes | None:
+    return caches["pages"].get(key)
+
+
+def put_bytes(key: str, data: bytes) -> None:
+    caches["pages"].set(key, data, timeout=TIMEOUT)
