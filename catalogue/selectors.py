@@ -205,7 +205,9 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         if tsquery:
             suggestion = search.did_you_mean(text, search_vocabulary())
         # The newest of the best-rated: served by the newest-first index, whatever the size.
-        popular = list(Product.objects.public().filter(star_rating__gte=4).with_card_data().order_by(*SORTS["newest"])[:8])
+        popular = list(
+            Product.objects.public().filter(star_rating__gte=4, stock__gt=0).with_card_data().order_by(*SORTS["newest"])[:8]
+        )
     return {
         "filter": filterset,
         "search_words": search.query_words(text) if tsquery else [],

@@ -59,8 +59,12 @@ def _u(metres) -> int:
 
 
 def floor_plan(event: Event) -> dict:
-    """Everything the SVG needs, in three queries however many stalls there are."""
-    holders = {
+    """Everything the SVG needs, in three queries however many stalls there are.
+
+    Who holds which stall is public only once the organisers publish the plan.
+    """
+    published = event.status in (Event.Status.PUBLISHED, Event.Status.FINISHED)
+    holders = {} if not published else {
         a.stall_id: a.producer
         for a in StallAssignment.objects.filter(event=event).select_related("producer").only(
             "stall_id", "producer__name", "producer__name_en", "producer__name_ja", "producer__slug", "producer__own_language"

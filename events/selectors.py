@@ -365,11 +365,15 @@ def event_exhibitors(*, event: Event, params) -> dict:
 
     from .models import StallAssignment
 
+    from django.db.models.functions import Length
+
     assignments = (
         StallAssignment.objects.filter(event=event, producer__state="verified")
         .select_related("stall__zone", "producer__province", "producer__place__parent__parent__parent__parent")
-        .order_by("stall__zone__code", "stall__code")
+        .order_by("stall__zone__code", Length("stall__code"), "stall__code")  # A-2 before A-10
     )
+    if event.status not in (Event.Status.PUBLISHED, Event.Status.FINISHED):
+        assignments = assignments.none()  # the plan is not published yet
     q = (params.get("q") or "").strip()[:100]
     if q:
         assignments = assignments.filter(

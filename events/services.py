@@ -215,6 +215,9 @@ def application_transition(*, application: StallApplication, to_state: str, by: 
         )
     from_state = application.state
     if from_state == StallApplication.State.ACCEPTED:
+        if application.event.starts_on <= timezone.localdate():
+            # The stall, its fee and check-in are the fair's record once it has begun.
+            raise ValidationError(_("The event has begun: a stall can no longer be given up here. Ask the organisers."))
         StallAssignment.objects.filter(application=application).delete()
     application.state = to_state
     application.save(update_fields=["state", "updated_at"])

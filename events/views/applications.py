@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -40,7 +41,7 @@ class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
     template_name = "events/dashboard/application_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer)
+        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {"today": timezone.localdate()}
 
 
 class ApplyView(ProducerMemberRequiredMixin, TemplateView):

@@ -46,8 +46,8 @@
   });
 
   function formUrl(form) {
-    var params = new URLSearchParams(new FormData(form));
-    params.forEach(function (value, key) { if (value === "") params.delete(key); });
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) { if (value !== "") params.append(key, value); });
     var query = params.toString();
     return form.action + (query ? "?" + query : "");
   }
