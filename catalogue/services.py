@@ -16,7 +16,7 @@ from producers.models import CURRENCY_BY_COUNTRY, Producer
 
 from .cache import catalogue_changed
 from .models import Category, Certification, Product, ProductPhoto
-from .taxonomy import CATEGORIES
+from .taxonomy import load_categories
 
 MAX_PHOTOS = 10
 LISTING_FIELDS = [
@@ -29,22 +29,7 @@ LISTING_FIELDS = [
 
 def categories_load() -> int:
     """Write the fixed category tree (idempotent: matched on slug, names updated)."""
-    count = 0
-    for position, (slug, en, th, ja, children) in enumerate(CATEGORIES):
-        parent, _created = Category.objects.update_or_create(
-            slug=slug, defaults={"name_en": en, "name_th": th, "name_ja": ja, "position": position, "parent": None}
-        )
-        count += 1
-        for child_position, (child_slug, child_en, child_th, child_ja) in enumerate(children):
-            Category.objects.update_or_create(
-                slug=child_slug,
-                defaults={
-                    "name_en": child_en, "name_th": child_th, "name_ja": child_ja,
-                    "position": child_position, "parent": parent,
-                },
-            )
-            count += 1
-    return count
+    return load_categories(Category)
 
 
 def reference_price(price: Decimal, currency: str) -> Decimal:

@@ -36,3 +36,21 @@ CATEGORIES = [
         ("incense-and-aroma", "Incense and aroma", "ธูปหอมและอโรมา", "お香・アロマ"),
     ]),
 ]
+
+
+def load_categories(category_model) -> int:
+    """Write the tree into `category_model` (the model itself, or a migration's historical one):
+    idempotent, matched on slug, names updated. Returns how many categories it holds."""
+    count = 0
+    for position, (slug, en, th, ja, children) in enumerate(CATEGORIES):
+        parent, _created = category_model.objects.update_or_create(
+            slug=slug, defaults={"name_en": en, "name_th": th, "name_ja": ja, "position": position, "parent": None}
+        )
+        count += 1
+        for child_position, (child_slug, child_en, child_th, child_ja) in enumerate(children):
+            category_model.objects.update_or_create(
+                slug=child_slug,
+                defaults={"name_en": child_en, "name_th": child_th, "name_ja": child_ja, "position": child_position, "parent": parent},
+            )
+            count += 1
+    return count
