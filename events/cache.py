@@ -12,6 +12,9 @@ from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
 from catalogue.cache import catalogue_version
 
 TIMEOUT = 60 * 60
+# Renewed with any event's plan: the version of whatever shows where producers exhibit (the
+# whole-page cache of otop_site/page_cache.py keys event and product pages by it).
+EVENTS_VERSION_KEY = "events:version"
 
 
 def _key(event_id: int) -> str:
@@ -29,7 +32,10 @@ def plan_version(event_id: int) -> str:
 
 
 def plan_changed(event_id: int) -> None:
-    transaction.on_commit(lambda: caches["pages"].set(_key(event_id), uuid.uuid4().hex, timeout=None))
+    def renew():
+        caches["pages"].set_many({_key(event_id): uuid.uuid4().hex, EVENTS_VERSION_KEY: uuid.uuid4().hex}, timeout=None)
+
+    transaction.on_commit(renew)
 
 
 def plan_fragment_key(event_id: int, *parts: str) -> str:
@@ -49,10 +55,3 @@ def get_html(key: str) -> str | None:
 def put_html(key: str, html: str) -> None:
     caches["pages"].set(key, zlib.compress(html.encode(), 6), timeout=TIMEOUT)
 
-
-def get_bytes(key: str) -> bytes | None:
-    return caches["pages"].get(key)
-
-
-def put_bytes(key: str, data: bytes) -> None:
-    caches["pages"].set(key, data, timeout=TIMEOUT)

@@ -6,10 +6,12 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
+from events.cache import EVENTS_VERSION_KEY
 from events.selectors import current_stalls_for
 from orders.selectors import is_favourite
+from otop_site import page_cache
 
-from ..cache import fragment_key, get_fragment, set_fragment
+from ..cache import VERSION_KEY, fragment_key, get_fragment, set_fragment
 from ..models import Product
 from ..selectors import catalogue_page, home_page_content, product_page, search_suggestions
 from ..seo import product_jsonld
@@ -60,9 +62,23 @@ class ProductListView(TemplateView):
 
 
 class ProductDetailView(TemplateView):
-    """A product page; everything but the buy box is cached until the catalogue changes."""
+    """A product page. A visitor without a session gets the whole page from the cache
+    (otop_site/page_cache.py); for others everything but the buy box is cached until the
+    catalogue changes."""
 
     template_name = "catalogue/product_detail.html"
+    shared = False
+
+    def get(self, request, *args, **kwargs):
+        if not page_cache.is_shared_visitor(request):
+            return super().get(request, *args, **kwargs)
+        self.shared = True
+        return page_cache.serve(
+            request,
+            name=f"product:{kwargs['slug']}",
+            version_keys=(VERSION_KEY, EVENTS_VERSION_KEY),
+            render=lambda: super(ProductDetailView, self).get(request, *args, **kwargs),
+        )
 
     def page(self, slug: str) -> dict:
         request = self.request
@@ -99,11 +115,14 @@ class ProductDetailView(TemplateView):
         safe_page = dict(page)
         for name in ("head", "body_before_buy", "body_after_buy"):
             safe_page[name] = mark_safe(page[name])  # noqa: S308 - rendered by our own templates
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs) | {
             "page": safe_page,
             "is_favourite": is_favourite(user=self.request.user, product=page["buy"]["pk"]),
             "stall_notes": current_stalls_for(producer_id=page["buy"]["producer_id"]),
         }
+        if self.shared:
+            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+        return context
 
 
 class SuggestView(View):

@@ -1,13 +1,12 @@
-import gzip
-
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
+
+from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
+from otop_site import page_cache
 
 from .. import cache
 from ..floorplan import floor_plan
@@ -40,26 +39,16 @@ class EventDetailView(PublicEventMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         """A visitor without a session (most fair-goers on a phone) gets the whole page from the
-        cache, already compressed: it is the same for all of them and holds no CSRF token."""
-        if request.user.is_authenticated or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        cache, already compressed: it is the same for all of them (otop_site/page_cache.py)."""
+        if not page_cache.is_shared_visitor(request):
             return super().get(request, *args, **kwargs)
-        event = self.get_event()
-        key = cache.plan_fragment_key(event.pk, "page", get_language(), request.get_host(), request.scheme)
-        packed = cache.get_bytes(key)
-        if packed is None:
-            response = super().get(request, *args, **kwargs)
-            response.render()
-            if response.status_code != 200 or response.cookies:
-                return response
-            packed = gzip.compress(response.content, 6)
-            cache.put_bytes(key, packed)
-        if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
-            response = HttpResponse(packed, content_type="text/html; charset=utf-8")
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(gzip.decompress(packed), content_type="text/html; charset=utf-8")
-        patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
-        return response
+        return page_cache.serve(
+            request,
+            name=f"event:{kwargs['slug']}",
+            version_keys=(CATALOGUE_VERSION_KEY, cache.EVENTS_VERSION_KEY),
+            render=lambda: super(EventDetailView, self).get(request, *args, **kwargs),
+            compress=True,
+        )
 
     def get_context_data(self, **kwargs):
         event = self.get_event()

@@ -124,6 +124,13 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Cached page fragments (catalogue/cache.py) share the default cache's server.
 CACHES["pages"] = dict(CACHES["default"], KEY_PREFIX="pages")
+# A worker's own copy of whole cached pages (otop_site/page_cache.py): their keys hold every
+# version they depend on, so a copy is never stale. Bounded: a few hundred pages of 20–150 KB.
+CACHES["pages-local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages-local",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGES_LOCAL_ENTRIES", 400)},
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

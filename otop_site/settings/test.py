@@ -14,7 +14,11 @@ STORAGES = {
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Page fragments are not cached in tests, so every test sees the database and query counts
 # measure the real work; the cache tests switch a local-memory cache on themselves.
-CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "pages-local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 
 # Each test run gets its own database, so several runs (a developer's and CI's, or two suites
 # at once) never drop each other's. pytest-django removes it at the end of the run.

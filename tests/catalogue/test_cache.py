@@ -2,17 +2,26 @@
 change that alters a page. Tests elsewhere run with the page cache switched off; these switch a
 local-memory cache on."""
 
+import gzip
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalogue import services
 from catalogue.models import Product
 from events import services as event_services
 from events.models import Event
 from producers.services import producer_set_state
+from otop_site.page_cache import CSRF_PLACEHOLDER
 from tests.factories import EventFactory, UserFactory
+from tests.orders.factories import published_event, stall_at
 
 
 @pytest.fixture
@@ -20,10 +29,13 @@ def page_cache(settings):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-under-test"},
+        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-local-under-test"},
     }
     caches["pages"].clear()
+    caches["pages-local"].clear()
     yield caches["pages"]
     caches["pages"].clear()
+    caches["pages-local"].clear()
 
 
 @pytest.fixture
@@ -34,10 +46,10 @@ def silk(make_product, django_capture_on_commit_callbacks):
 
 def test_product_page_comes_from_the_cache_until_the_product_changes(client, page_cache, silk, django_capture_on_commit_callbacks):
     url = f"/products/{silk.slug}/"
-    assert "850" in client.get(url).content.decode()
+    assert 'content="850.00"' in client.get(url).content.decode()
     # A write that bypasses the services is not seen: the page really comes from the cache.
     Product.objects.filter(pk=silk.pk).update(price=Decimal("999.00"))
-    assert "999" not in client.get(url).content.decode()
+    assert 'content="999.00"' not in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         services.product_update(product=silk, price=Decimal("1200.00"))
     body = client.get(url).content.decode()
@@ -79,3 +91,85 @@ def test_the_floor_plan_renews_when_stalls_are_laid_out(client, places, page_cac
         zone = event_services.zone_save(event=event, by=organiser, code="B", name="Food")
         event_services.stall_grid_create(event=event, by=organiser, zone=zone, rows=1, columns=3)
     assert "0 of 3 stalls have an exhibitor" in client.get(url).content.decode()
+
+
+# --- Whole pages for visitors without a session (otop_site/page_cache.py) ----------------------
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_a_visitor_without_a_session_gets_the_kept_page_with_a_token_of_their_own(page_cache, silk):
+    url = f"/products/{silk.slug}/"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get(url).content.decode(), second.get(url).content.decode()]
+    assert all(CSRF_PLACEHOLDER not in page for page in pages)
+    tokens = [TOKEN.search(page).group(1) for page in pages]
+    assert tokens[0] != tokens[1]
+    # The token put in works: the first visitor puts the product in the cart.
+    response = first.post("/cart/add/", {"csrfmiddlewaretoken": tokens[0], "product": silk.pk, "quantity": 1})
+    assert response.status_code == 302
+    # With a session now, they get their own page: the header counts their cart.
+    assert re.search(r'aria-label="items in cart">1<', first.get(url).content.decode())
+    assert re.search(r'aria-label="items in cart">0<', second.get(url).content.decode())
+
+
+def test_the_kept_page_is_served_without_a_query_or_rendering(client, page_cache, silk, django_assert_num_queries):
+    url = f"/products/{silk.slug}/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert "Cached silk" in Client().get(url).content.decode()
+
+
+def test_signed_in_visitors_and_links_with_a_query_string_get_their_own_page(
+    client, page_cache, silk, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    url = f"/products/{silk.slug}/"
+    client.get(url)
+    # Not the kept page: the buy box is put together for this request (stall notes asked).
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url + "?utm_source=line").status_code == 200
+    assert any("events_stallassignment" in query["sql"] for query in queries.captured_queries)
+    buyer = UserFactory(username="cache-buyer")
+    client.force_login(buyer)
+    assert "Add to favourites" in client.get(url).content.decode()
+    assert "Add to favourites" not in Client().get(url).content.decode()
+
+
+@pytest.fixture
+def running_fair(db, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        return published_event(name="OTOP City 2026", starts_on=today + timedelta(days=1), ends_on=today + timedelta(days=9))
+
+
+def test_the_kept_product_page_says_where_the_producer_exhibits_once_the_stall_is_given(
+    client, page_cache, silk, running_fair, django_capture_on_commit_callbacks, monkeypatch
+):
+    url = f"/products/{silk.slug}/"
+    assert "B-12" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        stall_at(running_fair, silk.producer, code="B-12")
+    # Kept for today, before the fair; the next morning the same page names the stall.
+    assert "B-12" not in client.get(url).content.decode()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    body = client.get(url).content.decode()
+    assert "OTOP City 2026" in body and "B-12" in body
+
+
+def test_the_kept_event_page_is_compressed_and_goes_when_the_event_is_withdrawn(
+    page_cache, running_fair, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    url = f"/events/{running_fair.slug}/"
+    browser = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    first = browser.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = browser.get(url)
+    assert again["Content-Encoding"] == "gzip"
+    assert "OTOP City 2026" in gzip.decompress(again.content).decode()
+    assert "OTOP City 2026" in Client().get(url).content.decode()  # no gzip asked: plain
+    with django_capture_on_commit_callbacks(execute=True):
+        running_fair.status = Event.Status.DRAFT
+        running_fair.save()
+    assert browser.get(url).status_code == 404
