@@ -181,7 +181,10 @@ class Product(models.Model):
             models.Index(fields=["-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_newest"),
             models.Index(fields=["price_reference", "id"], condition=Q(visible=True), name="catalogue_product_price"),
             models.Index(fields=["producer", "status", "position"]),
-            GinIndex(fields=["search_document"], name="catalogue_product_search"),
+            # Visitors search visible products only: partial indexes, so a search needs no second
+            # index for the visible flag. The names alone serve the search box's suggestions.
+            GinIndex(fields=["search_document"], condition=Q(visible=True), name="catalogue_product_search"),
+            GinIndex(fields=["search_names"], condition=Q(visible=True), name="catalogue_product_names"),
         ]
 
     def __str__(self) -> str:

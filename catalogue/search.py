@@ -123,12 +123,13 @@ def _thai_query(run: str, *, last: bool) -> str:
     return " & ".join([*(_quote(w) for w in fixed), f"({either})" if fixed and len(alternatives) > 1 else either])
 
 
-def query(text: str, *, weights: str = "") -> str:
+def query(text: str, *, weights: str = "", phrase: bool = False) -> str:
     """A tsquery literal: every word must match, the last as a prefix ("silk kho" finds Khon Kaen).
 
     Japanese runs match either by their words or by all their character pairs. `weights` limits
-    the match to those parts of the document (e.g. "A": names only). Empty when the text holds
-    no word (punctuation only, say).
+    the match to those parts of the document (e.g. "A": names only). With `phrase`, words typed
+    one after the other must stand so (`<->`), for ranking the exact phrase first; a query with
+    Thai or Japanese runs keeps `&` there. Empty when the text holds no word (punctuation only).
     """
     text = (text or "")[:MAX_QUERY_LENGTH]
     normalised = unicodedata.normalize("NFKC", text).casefold()
@@ -161,7 +162,8 @@ def query(text: str, *, weights: str = "") -> str:
             else:
                 parts.append(f"(({by_words}) | ({' & '.join(_quote(p) for p in pairs)}))")
     parts = [part for part in parts if part]
-    joined = " & ".join(f"({part})" if " " in part else part for part in parts)
+    operator = " <-> " if phrase and all(" " not in part for part in parts) else " & "
+    joined = operator.join(f"({part})" if " " in part else part for part in parts)
     if weights:
         joined = re.sub(r"('(?:[^']|'')*')(:\*)?", lambda m: f"{m.group(1)}:{'*' if m.group(2) else ''}{weights}", joined)
     return joined
@@ -183,18 +185,18 @@ def match_expression(tsquery: str, column: str = "search_document"):
     return Func(F(column), Cast(Value(tsquery), SearchQueryField()), function="", arg_joiner=" @@ ", output_field=BooleanField())
 
 
-def relevance_expression(tsquery: str, phrase: str):
-    """How well a product matches: the text rank (names weigh most), the whole phrase in a name
-    on top, then gentle boosts for stars and for being in stock."""
+def relevance_expression(tsquery: str, text: str):
+    """How well a product matches: the text rank (names weigh most), the words in a name, as
+    typed, on top, then gentle boosts for stars and for being in stock."""
     from django.contrib.postgres.search import SearchQueryField
-    from django.db.models import Case, F, FloatField, Func, Q, Value, When
+    from django.db.models import Case, F, FloatField, Func, Value, When
     from django.db.models.functions import Cast, Coalesce
 
     # Ranked on the names alone (small to read): a product whose name matches comes before one
     # matched only by its description or place, which ranks 0 here.
     rank = Func(F("search_names"), Cast(Value(tsquery), SearchQueryField()), function="ts_rank", output_field=FloatField())
-    phrase = phrase.strip()[:100]
-    in_name = Q(name_en__icontains=phrase) | Q(name_th__icontains=phrase) | Q(name_ja__icontains=phrase) | Q(name_local__icontains=phrase)
+    phrase = query(text, phrase=True)
+    in_name = match_expression(phrase, "search_names")
     phrase_boost = Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField()) if phrase else Value(0.0)
     stars = Coalesce(F("star_rating"), Value(0)) * Value(0.04) + Value(1.0)
     stock = Case(When(stock__gt=0, then=Value(1.0)), default=Value(0.7), output_field=FloatField())

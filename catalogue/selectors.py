@@ -1,7 +1,7 @@
 """The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
@@ -69,34 +69,20 @@ def _price_between(queryset, *, low, high, column: str):
     return queryset
 
 
-def _facets(filterset: ProductFilter, params: QueryDict, *, total: int) -> dict:
-    """Counts beside each filter: each facet counts the products that match every other filter,
-    so each count equals the number of results that clicking it shows. `total` is the number of
-    results with every filter applied. Five queries."""
+def _facet_counts(filterset: ProductFilter) -> dict:
+    """The raw counts beside each filter, one query a facet (the catalogue without a search,
+    where each is an index-only scan). Each facet counts the products that match every other
+    filter, so each count equals the number of results that clicking it shows."""
     base = Product.objects.public().order_by()
     data = filterset.form.cleaned_data
-    facets = {}
-
-    categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
+    counts = {}
     rows = (
         _apply_filters(filterset, base, exclude=("category",))
         .annotate(top=Coalesce("category__parent_id", "category_id"))
         .values("top")
         .annotate(n=Count("*"))
     )
-    counts = {row["top"]: row["n"] for row in rows}
-    selected = data.get("category")
-    selected_top = selected.top if selected else None
-    facets["category"] = [
-        {
-            "label": category.name,
-            "count": counts.get(pk, 0),
-            "selected": selected_top is not None and selected_top.pk == pk,
-            "url": _link(params, "category", None if selected_top and selected_top.pk == pk else category.slug),
-        }
-        for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
-    ]
-
+    counts["category"] = {row["top"]: row["n"] for row in rows}
     # A country's link leaves the province out (it lies in one country) and, with a country chosen,
     # prices are read in its currency: count each country that way, so its count is what its
     # link shows.
@@ -110,27 +96,202 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, total: int) -> dict:
         .values("country")
         .annotate(n=Count("*"))
     )
-    counts = {row["country"]: row["n"] for row in rows}
+    counts["country"] = {row["country"]: row["n"] for row in rows}
+    rows = (
+        _apply_filters(filterset, base, exclude=("province",))
+        .values("province")
+        .annotate(n=Count("*"))
+        .order_by("-n", "province")[:PROVINCE_FACET_SIZE]
+    )
+    counts["province"] = [(row["province"], row["n"]) for row in rows]
+    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("*"))
+    counts["stars"] = {row["star_rating"]: row["n"] for row in rows if row["star_rating"]}
+    products = _apply_filters(filterset, base, exclude=("certification",))
+    rows = (
+        Certification.objects.filter(product__in=products.values("pk"))
+        .values("kind")
+        .annotate(n=Count("*"))  # (product, kind) is unique: no DISTINCT needed
+    )
+    counts["certification"] = {row["kind"]: row["n"] for row in rows}
+    return counts
+
+
+# The order of a page of search results over the matched rows (the columns of _search_pass),
+# as SORTS orders the catalogue.
+SEARCH_ORDER = {
+    "relevance": "relevance DESC, id DESC",
+    "newest": "published_at DESC, id DESC",
+    "price": "price_reference ASC, id ASC",
+    "-price": "price_reference DESC, id DESC",
+    "stars": "star_rating DESC NULLS LAST, published_at DESC, id DESC",
+}
+SEARCH_COLUMNS = ("id", "category_id", "country", "province_id", "star_rating", "price", "price_reference", "published_at")
+
+
+def _search_conditions(filterset: ProductFilter) -> dict[str, tuple[str, list]]:
+    """Every filter but the text (and in_stock, applied with it) as SQL over the matched rows,
+    meaning what ProductFilter's filters mean (tests compare the two)."""
+    data = filterset.form.cleaned_data
+    conditions = {}
+    if category := data.get("category"):
+        ids = list(Category.objects.filter(Q(pk=category.pk) | Q(parent=category)).values_list("pk", flat=True))
+        conditions["category"] = ("category_id = ANY(%s)", [ids])
+    if country := data.get("country"):
+        conditions["country"] = ("country = %s", [country])
+    if province := data.get("province"):
+        conditions["province"] = ("province_id = %s", [province.pk])
+    if stars := data.get("stars"):
+        conditions["stars"] = ("star_rating >= %s", [int(stars)])
+    column = "price" if country else "price_reference"
+    if (low := data.get("min_price")) is not None:
+        conditions["min_price"] = (f"{column} >= %s", [low])
+    if (high := data.get("max_price")) is not None:
+        conditions["max_price"] = (f"{column} <= %s", [high])
+    if kind := data.get("certification"):
+        conditions["certification"] = (
+            "EXISTS (SELECT 1 FROM catalogue_certification c WHERE c.product_id = m.id AND c.kind = %s)", [kind]
+        )
+    return conditions
+
+
+def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str, offset: int) -> tuple[int, list[int], dict]:
+    """A search's number of results, one page of their ids and the facet counts, from one pass
+    over the matched products: the text is matched once (the rows kept in a materialised CTE),
+    not once for the count, the page and each facet. Returns (total, ids, counts)."""
+    from django.db import connection
+
+    data = filterset.form.cleaned_data
+    matched = Product.objects.public().filter(search.match_expression(tsquery)).order_by()
+    if data.get("in_stock"):
+        matched = matched.filter(stock__gt=0)
+    relevance = search.relevance_expression(tsquery, text) if sort == "relevance" else Value(0.0)
+    matched = matched.annotate(top=Coalesce("category__parent_id", "category_id"), relevance=relevance).values(
+        *SEARCH_COLUMNS, "top", "relevance"
+    )
+    matched_sql, params = matched.query.sql_with_params()
+    params = list(params)
+    conditions = _search_conditions(filterset)
+
+    def where(*exclude: str, extra: tuple[str, list] | None = None) -> str:
+        parts = [(sql, values) for name, (sql, values) in conditions.items() if name not in exclude]
+        if extra:
+            parts.append(extra)
+        for _sql, values in parts:
+            params.extend(values)
+        return " AND ".join(sql for sql, _values in parts) or "TRUE"
+
+    column_list = ", ".join((*SEARCH_COLUMNS, "top", "relevance"))
+    order = SEARCH_ORDER.get(sort, SEARCH_ORDER["newest"])
+    pieces = [f"WITH m ({column_list}) AS MATERIALIZED ({matched_sql})"]
+    pieces.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {where()}")
+    pieces.append(f"SELECT 'category', top::text, count(*) FROM m WHERE {where('category')} GROUP BY top")
+    country_prices = []
+    if data.get("min_price") is not None:
+        country_prices.append(("price >= %s", [data["min_price"]]))
+    if data.get("max_price") is not None:
+        country_prices.append(("price <= %s", [data["max_price"]]))
+    country_where = where("country", "province", "min_price", "max_price")
+    for sql, values in country_prices:
+        country_where += f" AND {sql}"
+        params.extend(values)
+    pieces.append(f"SELECT 'country', country, count(*) FROM m WHERE {country_where} GROUP BY country")
+    pieces.append(
+        f"(SELECT 'province', province_id::text, count(*) FROM m WHERE {where('province')} "
+        f"GROUP BY m.province_id ORDER BY count(*) DESC, m.province_id LIMIT {PROVINCE_FACET_SIZE})"
+    )
+    pieces.append(
+        f"SELECT 'stars', star_rating::text, count(*) FROM m WHERE {where('stars')} AND star_rating IS NOT NULL GROUP BY star_rating"
+    )
+    pieces.append(
+        "SELECT 'certification', c.kind, count(*) FROM m JOIN catalogue_certification c ON c.product_id = m.id "
+        f"WHERE {where('certification')} GROUP BY c.kind"
+    )
+    page_where = where()
+    params.extend([PAGE_SIZE, offset])
+    pieces.append(
+        f"SELECT 'page', id::text, position FROM (SELECT id, row_number() OVER (ORDER BY {order}) AS position "
+        f"FROM m WHERE {page_where} ORDER BY {order} LIMIT %s OFFSET %s) AS page"
+    )
+    sql = pieces[0] + " " + " UNION ALL ".join(pieces[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    counts = {"category": {}, "country": {}, "province": [], "stars": {}, "certification": {}}
+    total, page = 0, []
+    for kind, key, n in rows:
+        if kind == "total":
+            total = n
+        elif kind == "page":
+            page.append((n, int(key)))
+        elif kind == "province":
+            counts["province"].append((int(key), n))
+        elif kind in ("category", "stars"):
+            counts[kind][int(key)] = n
+        else:
+            counts[kind][key] = n
+    counts["province"].sort(key=lambda item: (-item[1], item[0]))
+    return total, [pk for _position, pk in sorted(page)], counts
+
+
+class _SearchHits:
+    """The ids of a search's results for the Paginator: their number and the page already
+    fetched by _search_pass; another page (an out-of-range number) is read from `results`."""
+
+    def __init__(self, *, total: int, offset: int, ids: list[int], results):
+        self.total, self.offset, self.ids, self.results = total, offset, ids, results
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice):
+        if window.start != self.offset:
+            return list(self.results[window])
+        return self.ids
+
+
+def _requested_offset(page: str | None) -> int:
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError):
+        number = 1
+    return (number - 1) * PAGE_SIZE if number >= 1 else 0
+
+
+def _facets(filterset: ProductFilter, params: QueryDict, *, counts: dict, total: int) -> dict:
+    """The facets beside the results: each value with its count and the link that toggles it.
+    `total` is the number of results with every filter applied."""
+    data = filterset.form.cleaned_data
+    facets = {}
+
+    categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
+    selected = data.get("category")
+    selected_top = selected.top if selected else None
+    facets["category"] = [
+        {
+            "label": category.name,
+            "count": counts["category"].get(pk, 0),
+            "selected": selected_top is not None and selected_top.pk == pk,
+            "url": _link(params, "category", None if selected_top and selected_top.pk == pk else category.slug),
+        }
+        for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
+    ]
     facets["country"] = [
         {
             "label": label,
-            "count": counts.get(code, 0),
+            "count": counts["country"].get(code, 0),
             "selected": data.get("country") == code,
             "url": _link(params, "country", None if data.get("country") == code else code, drop=("province",)),
         }
         for code, label in Country.choices
     ]
 
-    rows = list(
-        _apply_filters(filterset, base, exclude=("province",))
-        .values("province")
-        .annotate(n=Count("*"))
-        .order_by("-n", "province")[:PROVINCE_FACET_SIZE]
-    )
     chosen = data.get("province")
-    ids = [row["province"] for row in rows]
+    ids = [pk for pk, _n in counts["province"]]
     places = {p.pk: p for p in Place.objects.filter(pk__in=ids + ([chosen.pk] if chosen else []))}
-    entries = [(places[row["province"]], row["n"]) for row in rows if row["province"] in places]
+    entries = [(places[pk], n) for pk, n in counts["province"] if pk in places]
     if chosen and chosen.pk not in ids:
         # Outside the top provinces: its count is the number of results shown now.
         entries.insert(0, (chosen, total))
@@ -144,8 +305,7 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, total: int) -> dict:
         for place, count in entries
     ]
 
-    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("*"))
-    by_rating = {row["star_rating"]: row["n"] for row in rows if row["star_rating"]}
+    by_rating = counts["stars"]
     chosen_stars = data.get("stars")
     facets["stars"] = [
         {
@@ -157,18 +317,10 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, total: int) -> dict:
         }
         for stars in range(5, 0, -1)
     ]
-
-    products = _apply_filters(filterset, base, exclude=("certification",))
-    rows = (
-        Certification.objects.filter(product__in=products.values("pk"))
-        .values("kind")
-        .annotate(n=Count("*"))  # (product, kind) is unique: no DISTINCT needed
-    )
-    counts = {row["kind"]: row["n"] for row in rows}
     facets["certification"] = [
         {
             "label": label,
-            "count": counts.get(kind, 0),
+            "count": counts["certification"].get(kind, 0),
             "selected": data.get("certification") == kind,
             "url": _link(params, "certification", None if data.get("certification") == kind else kind),
         }
@@ -181,7 +333,9 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     """One page of /products/ with every filter of SPEC §3 and the facet counts.
 
     Invalid parameters are reported by the filter form and ignored, so the page always answers.
-    A fixed number of queries for any page size and catalogue size.
+    A fixed number of queries for any page size and catalogue size: a search counts, pages and
+    counts its facets in one statement (_search_pass); the catalogue without one pages through
+    an index and counts each facet from the covering index.
     """
     filterset = ProductFilter(params, queryset=Product.objects.public())
     filterset.is_valid()
@@ -193,12 +347,21 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         results = results.annotate(relevance=search.relevance_expression(tsquery, text)).order_by("-relevance", "-pk")
     else:
         results = results.order_by(*SORTS[sort])
-    # Page through ids only (an index-only scan, fast even on a deep page), then load the page.
-    paginator = Paginator(results.values_list("pk", flat=True), PAGE_SIZE)
+    results = results.values_list("pk", flat=True)
+    if tsquery:
+        offset = _requested_offset(page)
+        total, ids, counts = _search_pass(filterset, tsquery=tsquery, text=text, sort=sort, offset=offset)
+        paginator = Paginator(_SearchHits(total=total, offset=offset, ids=ids, results=results), PAGE_SIZE)
+    else:
+        # Page through ids only (an index-only scan, fast even on a deep page), then load the page.
+        paginator = Paginator(results, PAGE_SIZE)
+        counts = None
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     by_id = {product.pk: product for product in Product.objects.filter(pk__in=ids).with_card_data()}
     page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    if counts is None:
+        counts = _facet_counts(filterset)
     suggestion = ""
     popular = []
     if paginator.count == 0:
@@ -222,7 +385,7 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         "page_obj": page_obj,
         "paginator": paginator,
         "products": list(page_obj.object_list),
-        "facets": _facets(filterset, params, total=paginator.count),
+        "facets": _facets(filterset, params, counts=counts, total=paginator.count),
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "facet_values": [
@@ -333,14 +496,18 @@ def search_suggestions(*, text: str) -> dict:
     words start with what was typed. Three small queries, each limited."""
     from places.models import Place
 
-    tsquery = search.query(text, weights="A")  # names only: what the visitor sees in the list
-    if not tsquery or len(text.strip()) < 2:
+    if len(text.strip()) < 2:
+        return {"products": [], "producers": [], "places": []}
+    # Names only, what the visitor sees in the list: products by their names' own vector (its
+    # own small index), producers by the names part of their document.
+    tsquery = search.query(text)
+    if not tsquery:
         return {"products": [], "producers": [], "places": []}
     products = (
-        Product.objects.public().filter(search.match_expression(tsquery))
+        Product.objects.public().filter(search.match_expression(tsquery, "search_names"))
         .only("slug", "name_en", "name_th", "name_ja", "name_local")[:SUGGESTIONS]
     )
-    producers = Producer.objects.public().filter(search.match_expression(tsquery)).only(
+    producers = Producer.objects.public().filter(search.match_expression(search.query(text, weights="A"))).only(
         "slug", "name", "name_en", "name_ja", "own_language"
     )[:SUGGESTIONS]
     prefix = text.strip()[:60]
