@@ -1,7 +1,7 @@
 """The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
@@ -147,10 +147,8 @@ def _search_conditions(filterset: ProductFilter) -> dict[str, tuple[str, list]]:
         conditions["min_price"] = (f"{column} >= %s", [low])
     if (high := data.get("max_price")) is not None:
         conditions["max_price"] = (f"{column} <= %s", [high])
-    if kind := data.get("certification"):
-        conditions["certification"] = (
-            "EXISTS (SELECT 1 FROM catalogue_certification c WHERE c.product_id = m.id AND c.kind = %s)", [kind]
-        )
+    if data.get("certification"):
+        conditions["certification"] = ("certified", [])  # looked up once per product, in _search_pass
     return conditions
 
 
@@ -165,9 +163,11 @@ def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str
     if data.get("in_stock"):
         matched = matched.filter(stock__gt=0)
     relevance = search.relevance_expression(tsquery, text) if sort == "relevance" else Value(0.0)
-    matched = matched.annotate(top=Coalesce("category__parent_id", "category_id"), relevance=relevance).values(
-        *SEARCH_COLUMNS, "top", "relevance"
-    )
+    kind = data.get("certification")
+    certified = Exists(Certification.objects.filter(product=OuterRef("pk"), kind=kind)) if kind else Value(False)
+    matched = matched.annotate(
+        top=Coalesce("category__parent_id", "category_id"), relevance=relevance, certified=certified
+    ).values(*SEARCH_COLUMNS, "top", "relevance", "certified")
     matched_sql, params = matched.query.sql_with_params()
     params = list(params)
     conditions = _search_conditions(filterset)
@@ -180,7 +180,7 @@ def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str
             params.extend(values)
         return " AND ".join(sql for sql, _values in parts) or "TRUE"
 
-    column_list = ", ".join((*SEARCH_COLUMNS, "top", "relevance"))
+    column_list = ", ".join((*SEARCH_COLUMNS, "top", "relevance", "certified"))
     order = SEARCH_ORDER.get(sort, SEARCH_ORDER["newest"])
     pieces = [f"WITH m ({column_list}) AS MATERIALIZED ({matched_sql})"]
     pieces.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {where()}")

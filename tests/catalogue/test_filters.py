@@ -5,8 +5,10 @@ never see."""
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 
 from catalogue import selectors, services
+from catalogue.filters import ProductFilter
 from catalogue.models import Product
 from producers.models import Producer
 from producers.services import producer_set_state
@@ -432,3 +434,50 @@ def test_a_chosen_province_outside_the_top_provinces_still_shows_its_count(clien
     (entry,) = [entry for entry in response.context["facets"]["province"] if entry["selected"]]
     assert entry["label"] == quiet.name_en
     assert entry["count"] == 1
+
+
+# --- a search's own counting (selectors._search_pass) agrees with the filters ----------------------
+
+SEARCH_QUERIES = [
+    "q=s",
+    "q=s&country=TH",
+    "q=s&category=silk",
+    "q=s&category=food&sort=price",
+    "q=s&province=surin&in_stock=1",
+    "q=s&stars=3",
+    "q=s&certification=tcps",
+    "q=s&min_price=150&max_price=1000",
+    "q=s&country=TH&max_price=1000&stars=2",
+    "q=s&category=textiles-garments&certification=gi&sort=-price",
+    "q=s&sort=stars",
+    "q=s&sort=newest&in_stock=1",
+    "q=s&country=XX&stars=9",
+]
+
+
+def by_filters(query: str):
+    """The products the catalogue's filters (ProductFilter, the path without a search) give."""
+    filterset = ProductFilter(QueryDict(query.lstrip("?")), queryset=Product.objects.public())
+    filterset.is_valid()
+    return filterset.qs
+
+
+@pytest.mark.parametrize("query", SEARCH_QUERIES)
+def test_a_search_counts_pages_and_orders_as_the_filters_do(client, catalogue, query):
+    """A search counts its results and facets in one statement of its own; what it shows must be
+    what the filters select: the same products, in the same order for an explicit sort, and each
+    facet count the number of products its link selects."""
+    response = get(client, query)
+    expected = list(by_filters(query).values_list("name_en", flat=True))
+    assert total(response) == len(expected)
+    if "sort=" in query:
+        assert names(response) == expected
+    else:
+        assert sorted(names(response)) == sorted(expected)
+    counted = 0
+    for facet, entries in response.context["facets"].items():
+        for entry in entries:
+            if not entry["selected"]:
+                assert entry["count"] == by_filters(entry["url"]).count(), (query, facet, entry["label"])
+                counted += entry["count"]
+    assert counted > 0
