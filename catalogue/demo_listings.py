@@ -114,6 +114,8 @@ def demo_products_create(
                 slug, suffix = f"{base_slug}-{suffix}", suffix + 1
             used.add(slug)
             status = rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
+            if number == 0:
+                status = Product.Status.PUBLISHED  # every producer shows at least one product
             star_scheme, star_rating, star_year = "", None, None
             if producer.country == "TH" and rng.random() < 0.4:
                 star_scheme, star_rating, star_year = "otop", rng.choice([3, 3, 4, 4, 5]), rng.choice([2022, 2024])

@@ -27,6 +27,9 @@ GROUP_WORDS = {
 }
 LOCAL_GROUP_WORDS = {"KH": ("ក្រុម", ""), "LA": ("ກຸ່ມ", ""), "MM": ("", " အဖွဲ့"), "VN": ("Hợp tác xã ", ""), "JP": ("", "")}
 STATE_WEIGHTS = [(Producer.State.VERIFIED, 85), (Producer.State.PENDING, 10), (Producer.State.SUSPENDED, 5)]
+# Products the search examples name ("silk khon kaen", "มัดหมี่", "kabosu", "椎茸"): their
+# first producers are always verified, so the demo shows them.
+SHOWCASE = {"Chonnabot mudmee silk", "Oita kabosu citrus", "Oita dried shiitake mushrooms", "Surin silk"}
 KIND_WEIGHTS = [
     (Producer.Kind.COMMUNITY_GROUP, 50),
     (Producer.Kind.ENTERPRISE, 20),
@@ -197,7 +200,9 @@ def demo_producers_create(*, rng: random.Random, count: int, managers, photos_fo
                 bank_account_number="".join(rng.choice("0123456789") for _ in range(10)),
                 promptpay_id=_thai_mobile(rng) if row.country == "TH" else "",
                 logo=pool.store_logo("producers/logos"),
-                state=_weighted(rng, STATE_WEIGHTS),
+                state=Producer.State.VERIFIED
+                if index < len(types) and row.product_en in SHOWCASE
+                else _weighted(rng, STATE_WEIGHTS),
             )
         )
     if producers and managers:
