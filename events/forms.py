@@ -86,6 +86,39 @@ class StallGridForm(forms.Form):
         self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("code")
 
 
+class StallForm(forms.ModelForm):
+    """One stall: its code, zone, place and size on the plan, fee and features. The numbers are
+    bounded as the grid generator's are; the zone is one of the event's."""
+
+    x = forms.DecimalField(label=_("Left edge (m from the hall's left wall)"), min_value=0, max_value=Decimal("9999"), decimal_places=2)
+    y = forms.DecimalField(label=_("Top edge (m from the hall's front wall)"), min_value=0, max_value=Decimal("9999"), decimal_places=2)
+    width = forms.DecimalField(label=_("Width (m)"), min_value=Decimal("0.5"), max_value=Decimal("99"), decimal_places=2)
+    depth = forms.DecimalField(label=_("Depth (m)"), min_value=Decimal("0.5"), max_value=Decimal("99"), decimal_places=2)
+    fee = forms.DecimalField(label=_("Fee"), min_value=0, max_digits=10, decimal_places=2)
+
+    class Meta:
+        model = Stall
+        fields = ["code", "zone", "x", "y", "width", "depth", "fee", "has_power", "is_corner", "is_double"]
+        labels = {
+            "code": _("Code"),
+            "zone": _("Zone"),
+            "has_power": _("Has power"),
+            "is_corner": _("Corner stall (open on two sides)"),
+            "is_double": _("Double stall"),
+        }
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("code")
+        self.fields["zone"].empty_label = None
+
+
+class StallFindForm(forms.Form):
+    """A stall of the event by its code, as typed (B-12)."""
+
+    code = forms.CharField(label=_("Stall code"), max_length=16, help_text=_("e.g. B-12"))
+
+
 class LayoutCopyForm(forms.Form):
     source = forms.ModelChoiceField(label=_("Copy the zones and stalls of"), queryset=Event.objects.none())
 

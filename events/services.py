@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from producers.models import Producer, ProducerMembership
@@ -31,6 +32,15 @@ EVENT_TRANSITIONS = {
     Event.Status.FINISHED: set(),
 }
 MAX_GRID = 40
+# What an organiser may change of one stall (never its event: the stall's assignments point at
+# the stall and its event together).
+STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", "has_power", "is_corner", "is_double"})
+# An application's need, the stall feature that meets it, and how a message names it.
+NEED_FEATURES = (
+    ("needs_power", "has_power", gettext_lazy("power")),
+    ("needs_corner", "is_corner", gettext_lazy("a corner")),
+    ("needs_double", "is_double", gettext_lazy("a double stall")),
+)
 
 
 def require_organiser(*, event: Event, user) -> None:
@@ -155,6 +165,114 @@ def layout_copy(*, source: Event, target: Event, by: User) -> int:
     Stall.objects.bulk_create(stalls)
     plan_changed(target.pk)
     return len(stalls)
+
+
+def _needs_unmet(application: StallApplication, stall: Stall) -> list[str]:
+    """What the application needs that the stall lacks, named for a message."""
+    return [str(label) for need, feature, label in NEED_FEATURES if getattr(application, need) and not getattr(stall, feature)]
+
+
+def _proposed_applications(stall: Stall) -> list[StallApplication]:
+    """The applications that a proposal under review would put in this stall."""
+    application_ids = [
+        int(application_id)
+        for pairs in AssignmentProposal.objects.filter(event_id=stall.event_id).values_list("pairs", flat=True)
+        for application_id, stall_id in pairs
+        if int(stall_id) == stall.pk
+    ]
+    return list(StallApplication.objects.filter(pk__in=application_ids).select_related("producer"))
+
+
+def _locked_stall(stall: Stall) -> Stall:
+    # Locked until the end of the transaction, so two edits of one stall happen one after the other.
+    locked = Stall.objects.select_for_update().filter(pk=stall.pk, event_id=stall.event_id).first()
+    if locked is None:
+        raise ValidationError(_("Stall %(code)s no longer exists: another organiser deleted it.") % {"code": stall.code})
+    return locked
+
+
+@transaction.atomic
+def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
+    """Change one stall: its code, zone, position, size, fee or features (STALL_FIELDS).
+
+    The zone must be one of the stall's event and the code must be free in the event. A stall a
+    producer holds keeps every feature that producer needs (power, a corner, a double stall), and
+    so does a stall that a proposal under review gives to someone. Returns the saved stall;
+    raises PermissionDenied, or ValidationError with nothing changed.
+    """
+    unknown = set(fields) - STALL_FIELDS
+    if unknown:
+        raise TypeError(f"stall_update() cannot change {', '.join(sorted(unknown))}")
+    require_organiser(event=stall.event, user=by)
+    stall = _locked_stall(stall)
+    zone = fields.get("zone")
+    if zone is not None and zone.event_id != stall.event_id:
+        raise ValidationError({"zone": _("Choose a zone of this event.")})
+    for name, value in fields.items():
+        setattr(stall, name, value.strip() if name == "code" and isinstance(value, str) else value)
+    # The fields first (turning the values into decimals), then the rules with messages an
+    # organiser understands, then the model's own rules and constraints.
+    stall.clean_fields()
+    errors = {}
+    if stall.width <= 0:
+        errors["width"] = _("A stall needs a width.")
+    if stall.depth <= 0:
+        errors["depth"] = _("A stall needs a depth.")
+    for name in ("x", "y", "fee"):
+        if getattr(stall, name) < 0:
+            errors[name] = _("This cannot be negative.")
+    if Stall.objects.filter(event_id=stall.event_id, code=stall.code).exclude(pk=stall.pk).exists():
+        errors["code"] = _("This event has a stall %(code)s already.") % {"code": stall.code}
+    if errors:
+        raise ValidationError(errors)
+    stall.full_clean()
+    holder = StallAssignment.objects.select_for_update().filter(stall=stall).select_related("application", "producer").first()
+    if holder is not None:
+        unmet = _needs_unmet(holder.application, stall)
+        if unmet:
+            raise ValidationError(
+                _("Stall %(code)s is held by %(name)s, who needs %(needs)s: move them to another stall first.")
+                % {"code": stall.code, "name": holder.producer.display_name, "needs": ", ".join(unmet)}
+            )
+    for application in _proposed_applications(stall):
+        unmet = _needs_unmet(application, stall)
+        if unmet:
+            raise ValidationError(
+                _("The automatic proposal under review gives stall %(code)s to %(name)s, who needs %(needs)s: discard the proposal first.")
+                % {"code": stall.code, "name": application.producer.display_name, "needs": ", ".join(unmet)}
+            )
+    try:
+        with transaction.atomic():
+            stall.save()
+    except IntegrityError:
+        # Another organiser gave a stall this code a moment ago.
+        raise ValidationError({"code": _("This event has a stall %(code)s already.") % {"code": stall.code}}) from None
+    plan_changed(stall.event_id)
+    return stall
+
+
+@transaction.atomic
+def stall_delete(*, stall: Stall, by: User) -> None:
+    """Delete a stall that no producer holds and that no proposal under review gives away.
+
+    Raises PermissionDenied, or ValidationError (saying what to do first) with nothing deleted.
+    """
+    require_organiser(event=stall.event, user=by)
+    stall = _locked_stall(stall)
+    holder = StallAssignment.objects.filter(stall=stall).select_related("producer").first()
+    if holder is not None:
+        raise ValidationError(
+            _("Stall %(code)s is held by %(name)s: free it on the floor plan before deleting it.")
+            % {"code": stall.code, "name": holder.producer.display_name}
+        )
+    if _proposed_applications(stall):
+        raise ValidationError(
+            _("Stall %(code)s is part of the automatic proposal under review: accept or discard the proposal before deleting it.")
+            % {"code": stall.code}
+        )
+    event_id = stall.event_id
+    stall.delete()
+    plan_changed(event_id)
 
 
 # --- Applications ----------------------------------------------------------------------------

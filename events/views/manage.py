@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -37,12 +37,14 @@ from ..forms import (
     LayoutCopyForm,
     ProposalForm,
     StallAssignForm,
+    StallFindForm,
+    StallForm,
     StallGridForm,
     StallSwapForm,
     StallUnassignForm,
     ZoneForm,
 )
-from ..models import Event, StallApplication, StallAssignment, Zone
+from ..models import Event, Stall, StallApplication, StallAssignment, Zone
 from .mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
 
 APPLICATIONS_PER_PAGE = 100
@@ -254,6 +256,83 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
                 )
                 return redirect("events:organiser_layout", slug=self.event.slug)
         return self.render_to_response(self.get_context_data(copy_form=form))
+
+
+class StallFindView(EventOrganiserRequiredMixin, View):
+    """`?code=B-12` from the layout page: to that stall's page, or back with a message."""
+
+    def get(self, request, *args, **kwargs):
+        form = StallFindForm(request.GET)
+        back = reverse("events:organiser_layout", args=[self.event.slug]) + "#stall-find"
+        if not form.is_valid():
+            messages.error(request, _("Type the code of a stall, such as B-12."))
+            return redirect(back)
+        code = form.cleaned_data["code"]
+        stalls = Stall.objects.filter(event=self.event)
+        stall = stalls.filter(code=code).first()
+        if stall is None:
+            # b-12 for B-12, when only one stall's code differs only in case.
+            matches = list(stalls.filter(code__iexact=code)[:2])
+            stall = matches[0] if len(matches) == 1 else None
+        if stall is None:
+            messages.error(request, _("This event has no stall %(code)s.") % {"code": code})
+            return redirect(back)
+        return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+
+
+class StallEditView(EventOrganiserRequiredMixin, TemplateView):
+    """One stall of the event: `action=save` changes its code, zone, place, size, fee and
+    features; `action=delete` (with `confirm` ticked) deletes it, which is refused while a
+    producer holds it or a proposal under review gives it away. A stall of another event is a 404."""
+
+    template_name = "events/manage/stall_edit.html"
+
+    def get_stall(self) -> Stall:
+        return get_object_or_404(Stall.objects.filter(event=self.event).select_related("event", "zone"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        stall = kwargs.get("stall") or self.get_stall()
+        holder = StallAssignment.objects.filter(stall=stall).select_related("producer").first()
+        return super().get_context_data(**kwargs) | {
+            "stall": stall,
+            "holder": holder,
+            "form": kwargs.get("form") or StallForm(instance=copy.copy(stall), event=self.event),
+        }
+
+    def post(self, request, *args, **kwargs):
+        stall = self.get_stall()
+        action = request.POST.get("action", "")
+        if action == "save":
+            return self.save_stall(request, stall)
+        if action == "delete":
+            return self.delete_stall(request, stall)
+        messages.error(request, _("Unknown action."))
+        return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+
+    def save_stall(self, request, stall: Stall):
+        # A copy, so the page's heading keeps the saved code while the form shows its errors.
+        form = StallForm(request.POST, instance=copy.copy(stall), event=self.event)
+        if form.is_valid():
+            try:
+                saved = services.stall_update(stall=stall, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Stall %(code)s saved.") % {"code": saved.code})
+                return redirect("events:organiser_layout", slug=self.event.slug)
+        return self.render_to_response(self.get_context_data(stall=stall, form=form))
+
+    def delete_stall(self, request, stall: Stall):
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("Tick the box to confirm that stall %(code)s is to be deleted.") % {"code": stall.code})
+            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+        try:
+            services.stall_delete(stall=stall, by=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+        messages.success(request, _("Stall %(code)s deleted.") % {"code": stall.code})
+        return redirect("events:organiser_layout", slug=self.event.slug)
 
 
 # --- Applications ------------------------------------------------------------------------------
