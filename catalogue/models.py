@@ -1,14 +1,12 @@
 """The catalogue (SPEC §2.3): categories, products with their local-brand metadata, photos and
 certifications."""
 
-from datetime import date
-
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import ProductQuerySet
@@ -217,7 +215,7 @@ class Product(models.Model):
     @property
     def star_current(self) -> bool:
         valid_until = self.star_valid_until
-        return valid_until is not None and valid_until >= date.today().year
+        return valid_until is not None and valid_until >= timezone.localdate().year
 
 
 class CertificationType(models.TextChoices):

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from producers.models import Producer
+
 from .models import Event, Stall, StallAssignment
 
 SCALE = 10  # SVG units per metre
@@ -61,12 +63,14 @@ def _u(metres) -> int:
 def floor_plan(event: Event) -> dict:
     """Everything the SVG needs, in three queries however many stalls there are.
 
-    Who holds which stall is public only once the organisers publish the plan.
+    Who holds which stall is public only once the organisers publish the plan, and only for
+    verified producers.
     """
     published = event.status in (Event.Status.PUBLISHED, Event.Status.FINISHED)
     holders = {} if not published else {
         a.stall_id: a.producer
-        for a in StallAssignment.objects.filter(event=event).select_related("producer").only(
+        # Only producers visitors may see: a suspended one's stall shows as free.
+        for a in StallAssignment.objects.filter(event=event, producer__state=Producer.State.VERIFIED).select_related("producer").only(
             "stall_id", "producer__name", "producer__name_en", "producer__name_ja", "producer__slug", "producer__own_language"
         )
     }

@@ -139,7 +139,12 @@ def stall_grid_create(
             )
     for stall in stalls:
         stall.full_clean(exclude=["event", "zone"], validate_unique=False)
-    created = Stall.objects.bulk_create(stalls)
+    try:
+        with transaction.atomic():
+            created = Stall.objects.bulk_create(stalls)
+    except IntegrityError:
+        # Another organiser made stalls in this event a moment ago, taking some of these codes.
+        raise ValidationError(_("Another organiser added stalls at the same moment: look at the layout again and retry.")) from None
     plan_changed(event.pk)
     return created
 
@@ -366,15 +371,24 @@ def _needs_met(application: StallApplication, stall: Stall) -> bool:
     )
 
 
+@transaction.atomic
 def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> StallAssignment:
     """Give a stall to an accepted application, by hand.
 
-    The database decides between two organisers assigning at once: the stall (and the producer)
-    can be taken once, and the loser is told clearly, with nothing else lost.
+    The stall row, then the application row, are locked (the order every plan change takes), so
+    a swap, a stall edit or a withdrawal at the same moment waits for this one or this one for
+    it, and what is checked here is still true when it commits. The database decides between
+    two organisers assigning at once: the stall (and the producer) can be taken once, and the
+    loser is told clearly, with nothing else lost.
     """
     require_organiser(event=application.event, user=by)
     if stall.event_id != application.event_id:
         raise ValidationError(_("That stall belongs to another event."))
+    locked_stall = Stall.objects.select_for_update().filter(pk=stall.pk, event_id=stall.event_id).first()
+    if locked_stall is None:
+        raise ValidationError(_("Stall %(code)s no longer exists: another organiser deleted it.") % {"code": stall.code})
+    stall = locked_stall
+    application = StallApplication.objects.select_for_update().select_related("producer").get(pk=application.pk)
     if application.state != StallApplication.State.ACCEPTED:
         raise ValidationError(_("Accept the application before giving it a stall."))
     if not _needs_met(application, stall):
@@ -407,9 +421,10 @@ def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
     if first.event_id != event.pk or second.event_id != event.pk or first.pk == second.pk:
         raise ValidationError(_("Choose two different stalls of this event."))
     locked = {s.pk: s for s in Stall.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")}
+    # The assignments only (not their applications, which a withdrawal locks first).
     holders = {
         a.stall_id: a
-        for a in StallAssignment.objects.select_for_update().select_related("application").filter(stall_id__in=locked).order_by("pk")
+        for a in StallAssignment.objects.select_for_update(of=("self",)).select_related("application").filter(stall_id__in=locked).order_by("pk")
     }
     if not holders:
         raise ValidationError(_("Both stalls are empty."))
@@ -421,11 +436,15 @@ def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
                 raise ValidationError(_("Stall %(code)s lacks something its new producer needs.") % {"code": locked[target].code})
             moves.append((holder, target))
     StallAssignment.objects.filter(pk__in=[holder.pk for holder, _target in moves]).delete()
-    for holder, target in moves:
-        StallAssignment.objects.create(
-            event=event, stall_id=target, application=holder.application, producer_id=holder.producer_id,
-            fee_state=holder.fee_state, checked_in_at=holder.checked_in_at, assigned_by=by,
-        )
+    try:
+        with transaction.atomic():
+            for holder, target in moves:
+                StallAssignment.objects.create(
+                    event=event, stall_id=target, application=holder.application, producer_id=holder.producer_id,
+                    fee_state=holder.fee_state, checked_in_at=holder.checked_in_at, assigned_by=by,
+                )
+    except IntegrityError:
+        raise ValidationError(_("Another organiser changed these stalls at the same moment: look at the plan again.")) from None
 
 
 def _inputs(event: Event):

@@ -7,9 +7,16 @@ from .cache import plan_changed
 from .models import Event, Stall, StallAssignment, Zone
 
 
+# What an assignment may change without changing any page a visitor sees (the day's check-in,
+# the fee): not worth throwing away every cached event and product page.
+PRIVATE_ASSIGNMENT_FIELDS = frozenset({"checked_in_at", "fee_state"})
+
+
 @receiver(post_save)
 @receiver(post_delete)
-def invalidate_plan(sender, instance, **kwargs):
+def invalidate_plan(sender, instance, update_fields=None, **kwargs):
+    if sender is StallAssignment and update_fields and set(update_fields) <= PRIVATE_ASSIGNMENT_FIELDS:
+        return
     if sender is Event:
         plan_changed(instance.pk)
     elif sender in (Zone, Stall, StallAssignment):

@@ -41,6 +41,23 @@ def is_shared_visitor(request: HttpRequest) -> bool:
     )
 
 
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the Accept-Encoding header takes gzip (or anything, "*"), not refused with q=0."""
+    weights = {}
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, _semicolon, parameters = item.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _equals, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        weights[coding.strip().lower()] = quality
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
 def versions(*keys: str) -> list[str]:
     """The current versions named by `keys`, in one read; a missing one is created."""
     shared = caches["pages"]
@@ -92,7 +109,7 @@ def serve(
         local.set(key, kept, timeout=TIMEOUT)
     kind, payload = kept
     if kind == "gzip":
-        if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        if accepts_gzip(request):
             response = HttpResponse(payload, content_type="text/html; charset=utf-8")
             response["Content-Encoding"] = "gzip"
         else:

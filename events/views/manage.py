@@ -12,6 +12,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -48,6 +49,8 @@ from ..models import Event, Stall, StallApplication, StallAssignment, Zone
 from .mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
 
 APPLICATIONS_PER_PAGE = 100
+# Deadlock detected, serialisation failure: the database gave up one of two crossing changes.
+CONFLICT_SQLSTATES = {"40P01", "40001"}
 SIGNS_PER_PAGE = 200
 CHECK_IN_PER_PAGE = 100
 PLAN_MODES = ("assign", "swap", "unassign")
@@ -411,7 +414,14 @@ class PlanView(EventOrganiserRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         mode = self.mode(request.POST)
-        done = {"assign": self.assign, "swap": self.swap, "unassign": self.unassign}[mode](request)
+        try:
+            done = {"assign": self.assign, "swap": self.swap, "unassign": self.unassign}[mode](request)
+        except OperationalError as error:
+            # Two organisers' changes crossed (a deadlock the database broke): nothing was saved.
+            if getattr(error.__cause__, "sqlstate", None) not in CONFLICT_SQLSTATES:
+                raise
+            messages.error(request, _("Another organiser changed these stalls at the same moment: look at the plan again."))
+            done = False
         if done:
             url = reverse("events:organiser_plan", args=[self.event.slug])
             return redirect(url if mode == "assign" else f"{url}?mode={mode}")
