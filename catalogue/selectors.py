@@ -252,12 +252,22 @@ class _SearchHits:
         return self.ids
 
 
-def _requested_offset(page: str | None) -> int:
+# Beyond any catalogue: a larger page number is the last page, as any page past the end is.
+MAX_PAGE = 1_000_000
+
+
+def _page_number(page: str | None) -> str:
+    """The page asked for, as the paginator takes it: a number below 1 is the first page (not
+    the last, as Django's get_page would make it), one past any catalogue is bounded."""
     try:
-        number = int(page or 1)
+        number = int(str(page or "1").strip())
     except (TypeError, ValueError):
-        number = 1
-    return (number - 1) * PAGE_SIZE if number >= 1 else 0
+        return "1"
+    return str(min(max(number, 1), MAX_PAGE))
+
+
+def _requested_offset(page: str) -> int:
+    return (int(page) - 1) * PAGE_SIZE
 
 
 def _facets(filterset: ProductFilter, params: QueryDict, *, counts: dict, total: int) -> dict:
@@ -339,6 +349,7 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     """
     filterset = ProductFilter(params, queryset=Product.objects.public())
     filterset.is_valid()
+    page = _page_number(page)
     text = filterset.form.cleaned_data.get("q") or ""
     tsquery = search.query(text)
     sort = filterset.form.cleaned_data.get("sort") or ("relevance" if tsquery else "newest")

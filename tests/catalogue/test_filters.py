@@ -363,6 +363,32 @@ def test_a_page_past_the_end_shows_the_last_page(client, thirty_products, page):
     assert names(response) == [f"Silk {n:02}" for n in range(24, 30)]
 
 
+@pytest.fixture
+def thirty_products_indexed(categories, group_a, django_capture_on_commit_callbacks):
+    """The thirty products with their search documents (written on commit)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return [
+            ProductFactory(producer=group_a, category=categories["silk"], name_en=f"Silk {n:02}", status="published",
+                           published_at=minutes_ago(n))
+            for n in range(30)
+        ]
+
+
+@pytest.mark.parametrize("search", ["", "q=silk&sort=newest&"], ids=["catalogue", "search"])
+@pytest.mark.parametrize(
+    "page, number",
+    [("0", 1), ("-1", 1), ("abc", 1), ("1.5", 1), ("", 1), ("2", 2), ("3", 2), ("99999", 2), ("384307168202282327", 2)],
+)
+def test_every_page_number_answers_the_nearest_page_with_and_without_a_search(
+    client, thirty_products_indexed, search, page, number
+):
+    """A search pages in its own statement (selectors._search_pass): its edges are the catalogue's."""
+    response = get(client, f"{search}page={page}")
+    assert response.context["page_obj"].number == number
+    expected = range(24) if number == 1 else range(24, 30)
+    assert names(response) == [f"Silk {n:02}" for n in expected]
+
+
 def test_pagination_keeps_the_filters(client, thirty_products):
     page = get(client, "category=silk&sort=-price").content.decode()
     assert "category=silk&amp;sort=-price&amp;page=2" in page
