@@ -34,8 +34,33 @@ def _sudachi():
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
+# Katakana and hiragana spell the same words (カボス, かぼす): both are folded to hiragana, in
+# documents and queries alike.
+_KANA_FOLD = str.maketrans({chr(code): chr(code - 0x60) for code in range(0x30A1, 0x30F7)})
+KANJI = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]")
+
+
+def fold_kana(text: str) -> str:
+    return text.translate(_KANA_FOLD)
+
+
+@lru_cache(maxsize=20000)
+def _japanese_morphemes(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, reading) of each token, kana folded; the reading (椎茸: しいたけ) only for words
+    written with kanji, so a word is found however it is written."""
+    morphemes = []
+    for m in _sudachi().tokenize(text):
+        surface = m.surface()
+        if not surface.strip():
+            continue
+        word = fold_kana(surface)
+        reading = fold_kana(m.reading_form()) if KANJI.search(surface) else ""
+        morphemes.append((word, reading if reading and reading != word and reading.strip() else ""))
+    return tuple(morphemes)
+
+
 def _japanese_tokens(text: str) -> list[str]:
-    return [m.surface() for m in _sudachi().tokenize(text) if m.surface().strip()]
+    return [word for word, _reading in _japanese_morphemes(text)]
 
 
 @lru_cache(maxsize=20000)
@@ -47,10 +72,16 @@ def _thai_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=20000)
 def _japanese_words(text: str, pairs: bool = True) -> list[str]:
+    """The words of a Japanese run; with `pairs` (names), also the readings of words written in
+    kanji and the run's character pairs."""
     words = _japanese_tokens(text)
-    if not pairs or len(text) <= 2:
+    if not pairs:
         return words
-    return words + [p for p in (text[i : i + 2] for i in range(len(text) - 1)) if p not in words]
+    words = words + [reading for _word, reading in _japanese_morphemes(text) if reading]
+    if len(text) <= 2:
+        return words
+    folded = fold_kana(text)
+    return words + [p for p in (folded[i : i + 2] for i in range(len(folded) - 1)) if p not in words]
 
 
 def segment(text: str, *, pairs: bool = True) -> list[str]:
@@ -154,11 +185,17 @@ def query(text: str, *, weights: str = "", phrase: bool = False) -> str:
         elif kind == "thai":
             parts.append(_thai_query(piece, last=last))
         else:
-            words = _japanese_tokens(piece)
-            by_words = " & ".join(_quote(w) + (":*" if last and i == len(words) - 1 else "") for i, w in enumerate(words))
-            pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]
+            morphemes = _japanese_morphemes(piece)
+
+            def term(word: str, reading: str, prefix: bool) -> str:
+                star = ":*" if prefix else ""
+                return f"({_quote(word)}{star} | {_quote(reading)}{star})" if reading else _quote(word) + star
+
+            by_words = " & ".join(term(w, r, last and i == len(morphemes) - 1) for i, (w, r) in enumerate(morphemes))
+            folded = fold_kana(piece)
+            pairs = [folded[i : i + 2] for i in range(len(folded) - 1)]
             if len(piece) == 1:
-                parts.append(_quote(piece) + ":*")
+                parts.append(_quote(folded) + ":*")
             else:
                 parts.append(f"(({by_words}) | ({' & '.join(_quote(p) for p in pairs)}))")
     parts = [part for part in parts if part]
@@ -216,7 +253,13 @@ def highlight(text: str, words: list[str]) -> str:
         return escape(text)
     # The words are NFKC-normalised, which splits the Thai SARA AM (ำ) into NIKHAHIT and SARA AA;
     # the text keeps it whole, so each word is looked for in both spellings ("น้ำ").
-    spellings = {spelling for w in words for spelling in (w, w.replace("\u0e4d\u0e32", "\u0e33"))}
+    # Kana are folded to hiragana in the words; the text may spell them in katakana.
+    katakana = str.maketrans({chr(code - 0x60): chr(code) for code in range(0x30A1, 0x30F7)})
+    spellings = {
+        spelling
+        for w in words
+        for spelling in (w, w.replace("\u0e4d\u0e32", "\u0e33"), w.translate(katakana))
+    }
     pattern = re.compile("|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)), re.IGNORECASE)
     pieces, position = [], 0
     for found in pattern.finditer(text):

@@ -10,14 +10,17 @@ locks the catalogue against writes.
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.utils import translation
 
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
+from .cache import catalogue_changed
 from .models import Product
 from .search import document
 
 BATCH_SIZE = 1000
+LANGUAGES = ("en", "th", "ja")
 
 
 def _place_names(place) -> list[str]:
@@ -25,6 +28,16 @@ def _place_names(place) -> list[str]:
     for level in place.ancestors() if place else []:
         names.extend([level.name_en, level.name_th, level.name_ja, level.name_local])
     return [n for n in names if n]
+
+
+def _certification_words(certification) -> str:
+    """A certification's kind in every language (not the language of whoever saved last), its
+    code, name and number."""
+    labels = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            labels.append(str(certification.get_kind_display()))
+    return " ".join([*labels, *(str(value or "") for value in (certification.kind, certification.name, certification.number))])
 
 
 def product_names(product: Product) -> str:
@@ -42,7 +55,7 @@ def product_document(product: Product) -> str:
                 category.name_en, category.name_th, category.name_ja,
                 *( [category.parent.name_en, category.parent.name_th, category.parent.name_ja] if category.parent_id else []),
                 *_place_names(product.origin or producer.place),
-                *[f"{c.get_kind_display()} {c.kind} {c.name} {c.number}" for c in product.certifications.all()],
+                *[_certification_words(c) for c in product.certifications.all()],
             ],
             "C": [product.description_en, product.description_th, product.description_ja, product.description_local,
                   product.story_en, product.story_th, product.story_ja, product.story_local],
@@ -60,18 +73,21 @@ def producer_document(producer: Producer) -> str:
     )
 
 
-def _write(table: str, rows: list[tuple], columns: tuple[str, ...] = ("search_document",)) -> None:
-    """One UPDATE … FROM (VALUES …) for a batch of (id, vector, …) rows."""
+def _write(table: str, rows: list[tuple], columns: tuple[str, ...] = ("search_document",), guard: str = "") -> None:
+    """One UPDATE … FROM (VALUES …) for a batch of (id, vector, …[, guard value]) rows. With
+    `guard` (a timestamp column), a row changed since it was read is left alone: its own reindex,
+    after its change committed, writes the newer document."""
     if not rows:
         return
-    row_values = "(%s, " + ", ".join(["%s::tsvector"] * len(columns)) + ")"
+    row_values = "(%s, " + ", ".join(["%s::tsvector"] * len(columns)) + (", %s::timestamptz" if guard else "") + ")"
     values = ", ".join([row_values] * len(rows))
     params = [value for row in rows for value in row]
     assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    names = ", ".join(["id", *columns, *(["read_at"] if guard else [])])
+    condition = "t.id = v.id" + (f" AND t.{guard} = v.read_at" if guard else "")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v(id, {', '.join(columns)}) "  # noqa: S608
-            "WHERE t.id = v.id",
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v({names}) WHERE {condition}",  # noqa: S608
             params,
         )
 
@@ -88,9 +104,9 @@ def products_reindex(ids: Iterable[int] | None = None, *, progress: Callable[[in
             .select_related("category__parent", f"origin__{ANCESTOR_PATH}", f"producer__place__{ANCESTOR_PATH}")
             .prefetch_related("certifications")
         )
-        rows = [(product.pk, product_document(product), product_names(product)) for product in products]
+        rows = [(product.pk, product_document(product), product_names(product), product.updated_at) for product in products]
         with transaction.atomic():
-            _write("catalogue_product", rows, ("search_document", "search_names"))
+            _write("catalogue_product", rows, ("search_document", "search_names"), guard="updated_at")
         done += len(rows)
         if progress:
             progress(done, len(all_ids))
@@ -116,5 +132,8 @@ def reindex_later(*, product_ids: Iterable[int] = (), producer_ids: Iterable[int
             products_reindex(Product.objects.filter(producer_id__in=producer_ids).values_list("pk", flat=True))
         if product_ids:
             products_reindex(product_ids)
+        # The page cache's version moved on when the change committed, just before this: a search
+        # cached in between holds the old documents, so move it on again.
+        catalogue_changed()
 
     transaction.on_commit(run)

@@ -4,6 +4,7 @@ Saves and deletes through the ORM arrive here, the admin's included. Services th
 QuerySet.update() or bulk operations call catalogue_changed() themselves.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -40,3 +41,14 @@ def reindex_producer(sender, instance, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= {"state", "updated_at", "logo"}:
         return
     reindex_later(producer_ids=[instance.pk])
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def renew_pages_with_reviews(sender, instance, update_fields=None, **kwargs):
+    """A product page shows its reviewers' first names: renew the pages when a reviewer's changes."""
+    from orders.models import Review
+
+    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
+        return
+    if Review.objects.filter(buyer=instance).exists():
+        catalogue_changed()

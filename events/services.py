@@ -326,7 +326,8 @@ def application_transition(*, application: StallApplication, to_state: str, by: 
     Follows StallApplication.TRANSITIONS (the database refuses any other move too). Leaving
     "accepted" gives back the stall. Raises PermissionDenied or ValidationError.
     """
-    application = StallApplication.objects.select_for_update().select_related("event", "producer").get(pk=application.pk)
+    # The application row only: its event and producer stay free for other organisers' changes.
+    application = StallApplication.objects.select_for_update(of=("self",)).select_related("event", "producer").get(pk=application.pk)
     if to_state == StallApplication.State.WITHDRAWN and _is_member(application.producer, by):
         pass
     else:
@@ -388,7 +389,7 @@ def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> St
     if locked_stall is None:
         raise ValidationError(_("Stall %(code)s no longer exists: another organiser deleted it.") % {"code": stall.code})
     stall = locked_stall
-    application = StallApplication.objects.select_for_update().select_related("producer").get(pk=application.pk)
+    application = StallApplication.objects.select_for_update(of=("self",)).select_related("producer").get(pk=application.pk)
     if application.state != StallApplication.State.ACCEPTED:
         raise ValidationError(_("Accept the application before giving it a stall."))
     if not _needs_met(application, stall):
@@ -421,7 +422,13 @@ def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
     if first.event_id != event.pk or second.event_id != event.pk or first.pk == second.pk:
         raise ValidationError(_("Choose two different stalls of this event."))
     locked = {s.pk: s for s in Stall.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")}
-    # The assignments only (not their applications, which a withdrawal locks first).
+    # Then the holders' applications, as a hand assignment and a withdrawal lock them (so a swap
+    # queues behind a withdrawal instead of crossing it), then the assignments themselves.
+    list(
+        StallApplication.objects.select_for_update(of=("self",))
+        .filter(pk__in=StallAssignment.objects.filter(stall_id__in=locked).values("application_id"))
+        .order_by("pk")
+    )
     holders = {
         a.stall_id: a
         for a in StallAssignment.objects.select_for_update(of=("self",)).select_related("application").filter(stall_id__in=locked).order_by("pk")

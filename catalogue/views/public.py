@@ -1,7 +1,7 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views import View
@@ -83,8 +83,8 @@ class ProductDetailView(TemplateView):
 
     def page(self, slug: str) -> dict:
         request = self.request
-        # The day too: a star rating lapses with the years (Product.stars_lapsed).
-        key = fragment_key("product", get_language(), request.get_host(), request.scheme, slug, timezone.localdate().isoformat())
+        # The year too: a star rating lapses with the years (Product.star_current).
+        key = fragment_key("product", get_language(), request.get_host(), request.scheme, slug, str(timezone.localdate().year))
         page = get_fragment(key)
         if page is None:
             try:
