@@ -8,7 +8,11 @@
   var list = form.querySelector(".suggestions");
   var timer = null, active = -1, last = "";
 
-  function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+  // Closing forgets the last text fetched, so typing the same words again asks again.
+  function close() {
+    list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant");
+    active = -1; last = "";
+  }
 
   function render(data) {
     list.innerHTML = "";
@@ -60,7 +64,9 @@
     } else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
       window.location.href = options[active].querySelector("a").href;
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && !list.hidden) {
+      // Close the list only; the search field would also clear what was typed.
+      event.preventDefault();
       close();
     }
   });
