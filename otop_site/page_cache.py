@@ -29,12 +29,13 @@ TIMEOUT = 60 * 60
 MESSAGES_COOKIE = "messages"
 
 
-def is_shared_visitor(request: HttpRequest) -> bool:
-    """A GET of a bare URL by a visitor without a session or pending messages: they see what
-    everyone sees. A query string (campaign tags, say) goes the ordinary way."""
+def is_shared_visitor(request: HttpRequest, *, query: bool = False) -> bool:
+    """A GET by a visitor without a session or pending messages: they see what everyone sees.
+    A query string (campaign tags, say) goes the ordinary way, unless the page is keyed by its
+    query (`query`: the catalogue's filters)."""
     return (
         request.method == "GET"
-        and not request.META.get("QUERY_STRING")
+        and (query or not request.META.get("QUERY_STRING"))
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
         and not request.user.is_authenticated

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -36,11 +37,18 @@ class ProductListView(TemplateView):
     """
 
     template_name = "catalogue/product_list.html"
+    shared = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.shared:
+            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
+        return context
 
     def results_html(self) -> str:
         request = self.request
         query = sorted((key, tuple(values)) for key, values in request.GET.lists())
-        key = fragment_key("results", get_language(), repr(query))
+        key = fragment_key("results", get_language(), repr(query), str(timezone.localdate().year))
         html = get_fragment(key)
         if html is None:
             without_page = request.GET.copy()
@@ -53,6 +61,22 @@ class ProductListView(TemplateView):
         return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
     def get(self, request, *args, **kwargs):
+        if request.META.get(PARTIAL_HEADER) != "results" and page_cache.is_shared_visitor(request, query=True):
+            # The whole page for a visitor without a session, keyed by its parameters.
+            self.shared = True
+            query = sorted((key, tuple(values)) for key, values in request.GET.lists())
+            response = page_cache.serve(
+                request,
+                name=f"products:{query!r}",
+                version_keys=(VERSION_KEY,),
+                render=lambda: self.render_page(request),
+            )
+            response["Vary"] = "X-Partial"
+            patch_vary_headers(response, ["Cookie", "Accept-Language"])
+            return response
+        return self.render_page(request)
+
+    def render_page(self, request):
         html = self.results_html()
         if request.META.get(PARTIAL_HEADER) == "results":
             response = HttpResponse(html)

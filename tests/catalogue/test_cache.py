@@ -173,3 +173,17 @@ def test_the_kept_event_page_is_compressed_and_goes_when_the_event_is_withdrawn(
         running_fair.status = Event.Status.DRAFT
         running_fair.save()
     assert browser.get(url).status_code == 404
+
+
+def test_the_catalogue_page_with_its_filters_is_kept_whole_for_visitors_without_a_session(
+    client, page_cache, silk, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = "/products/?country=TH&sort=price"
+    assert "Cached silk" in client.get(url).content.decode()
+    with django_assert_num_queries(0):
+        again = Client().get(url)
+    assert "Cached silk" in again.content.decode()
+    assert "Cached silk" not in Client().get("/products/?country=JP").content.decode()  # its own page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_update(product=silk, name_en="Renamed silk")
+    assert "Renamed silk" in Client().get(url).content.decode()
