@@ -507,3 +507,13 @@ def test_a_search_counts_pages_and_orders_as_the_filters_do(client, catalogue, q
                 assert entry["count"] == by_filters(entry["url"]).count(), (query, facet, entry["label"])
                 counted += entry["count"]
     assert counted > 0
+
+
+def test_a_facet_value_without_products_is_shown_but_not_offered_as_a_link(client, catalogue):
+    page = get(client).content.decode()
+    assert '<span class="facet__empty">Cambodia <span class="facet__count">0</span></span>' in page
+    assert 'href="?country=KH"' not in page
+    assert 'href="?country=JP"' in page
+    assert "Prices in Thai baht" in page
+    assert "Prices in the chosen country" in get(client, "country=JP").content.decode()
+    assert 'href="#results"' in page and "Show the 8 products" in page
