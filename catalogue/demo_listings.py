@@ -118,7 +118,7 @@ def demo_products_create(
                 status = Product.Status.PUBLISHED  # every producer shows at least one product
             star_scheme, star_rating, star_year = "", None, None
             if producer.country == "TH" and rng.random() < 0.4:
-                star_scheme, star_rating, star_year = "otop", rng.choice([3, 3, 4, 4, 5]), rng.choice([2022, 2024])
+                star_scheme, star_rating, star_year = "otop", rng.choice([3, 3, 4, 4, 5]), rng.choice([2022, 2024, 2024, 2025, 2025])
             elif producer.country == "VN" and rng.random() < 0.45:
                 star_scheme, star_rating, star_year = "ocop", rng.choice([3, 3, 4, 5]), rng.choice([2023, 2024, 2025])
             product = Product(

@@ -213,6 +213,12 @@ class Product(models.Model):
         return self.star_year + STAR_VALIDITY_YEARS[StarScheme(self.star_scheme)]
 
     @property
+    def star_lapsed(self) -> bool:
+        """An award with a year whose validity has run out (one without a year cannot be told)."""
+        valid_until = self.star_valid_until
+        return valid_until is not None and valid_until < timezone.localdate().year
+
+    @property
     def star_current(self) -> bool:
         valid_until = self.star_valid_until
         return valid_until is not None and valid_until >= timezone.localdate().year

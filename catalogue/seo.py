@@ -25,7 +25,7 @@ def product_jsonld(product, photos, *, request) -> dict:
             "seller": {"@type": "Organization", "name": product.producer.display_name},
         },
     }
-    if product.star_scheme and product.star_rating:
+    if product.star_scheme and product.star_rating and not product.star_lapsed:  # a lapsed rating is no award
         year = f" ({product.star_year})" if product.star_year else ""
         data["award"] = f"{product.get_star_scheme_display()}: {product.star_rating}★{year}"
     return data

@@ -166,7 +166,23 @@ def test_product_page_carries_product_json_ld(client, scarf, group_a):
     assert offers["price"] == "1200.00"
     assert offers["priceCurrency"] == "THB"
     assert offers["availability"] == "https://schema.org/InStock"
-    assert "5" in data["award"] and "2022" in data["award"]
+    assert "award" not in data  # OTOP 2022 lapsed after 2024: no award is claimed
+
+
+def test_json_ld_names_a_current_award_and_the_card_marks_a_lapsed_one(client, make_product):
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    current = make_product(name_en="Current silk", star_scheme="otop", star_rating=5, star_year=year, status="published")
+    lapsed = make_product(name_en="Lapsed silk", star_scheme="otop", star_rating=4, star_year=year - 4, status="published")
+    award = jsonld(page_of(client, current))["award"]
+    assert "5★" in award and str(year) in award
+    assert "award" not in jsonld(page_of(client, lapsed))
+    cards = client.get("/products/").content.decode()
+    lapsed_card = cards[cards.index("Lapsed silk"):][:1500]
+    current_card = cards[cards.index("Current silk"):][:1500]
+    assert "stars__lapsed" in lapsed_card.split("</li>")[0]
+    assert "stars__lapsed" not in current_card.split("</li>")[0]
 
 
 def test_json_ld_of_a_sold_out_product_in_yen(client, make_product, oita_group):
