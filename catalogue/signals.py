@@ -8,13 +8,15 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from places.models import Place
 from producers.models import Producer, ProducerPhoto
 
 from .cache import catalogue_changed
 from .search_index import reindex_later
 from .models import Category, Certification, Product, ProductPhoto
 
-WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPhoto)
+# A place renamed (in the admin) shows on every page naming it.
+WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPhoto, Place)
 
 
 @receiver(post_save)

@@ -187,3 +187,13 @@ def test_the_catalogue_page_with_its_filters_is_kept_whole_for_visitors_without_
     with django_capture_on_commit_callbacks(execute=True):
         services.product_update(product=silk, name_en="Renamed silk")
     assert "Renamed silk" in Client().get(url).content.decode()
+
+
+def test_a_place_renamed_in_the_admin_shows_on_the_kept_product_page(client, page_cache, silk, django_capture_on_commit_callbacks):
+    url = f"/products/{silk.slug}/"
+    province = silk.producer.province
+    assert "Renamed Province" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        province.name_en = "Renamed Province"
+        province.save()
+    assert "Renamed Province" in client.get(url).content.decode()
