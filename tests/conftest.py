@@ -15,9 +15,17 @@ from tests.factories import (
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real place tree once into the test database."""
+    """Load the real place tree once into the test database; at the end, close any connection a
+    test's thread left open (a live server's, a race test's), so the database can be dropped."""
     with django_db_blocker.unblock():
         places_load()
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
