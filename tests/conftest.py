@@ -1,6 +1,7 @@
-"""Shared fixtures: the place tree, users of each role, a temporary media folder."""
+"""Shared fixtures: the place tree, users of each role, a temporary media folder, the page caches."""
 
 import pytest
+from django.core.cache import caches
 
 from places.models import Place
 from places.services import places_load
@@ -73,3 +74,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if skipped:
         terminalreporter.write_sep("!", f"BROWSER TESTS SKIPPED ({len(skipped)}): no chromium at /usr/bin/chromium", red=True, bold=True)
         terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) to run the user journeys.", red=True)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page caches switched on (local memory; the test settings switch them off), emptied
+    before and after the test."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-under-test"},
+        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-local-under-test"},
+    }
+    for alias in ("pages", "pages-local"):
+        caches[alias].clear()
+    yield caches["pages"]
+    for alias in ("pages", "pages-local"):
+        caches[alias].clear()

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,18 +23,6 @@ from tests.factories import EventFactory, UserFactory
 from tests.orders.factories import published_event, stall_at
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-under-test"},
-        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-local-under-test"},
-    }
-    caches["pages"].clear()
-    caches["pages-local"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-    caches["pages-local"].clear()
 
 
 @pytest.fixture

@@ -44,16 +44,6 @@ def test_certification_words_do_not_depend_on_the_language_of_whoever_saved(
     assert "surin" in results(client, search_catalogue, "สิ่งบ่งชี้ทางภูมิศาสตร์")
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-review-pages"},
-        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-review-local"},
-    }
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
 
 
 def test_a_search_cached_between_the_commit_and_the_reindex_is_renewed(

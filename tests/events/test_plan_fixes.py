@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
@@ -35,18 +34,6 @@ def in_english():
         yield
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-under-test"},
-        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-local-under-test"},
-    }
-    caches["pages"].clear()
-    caches["pages-local"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-    caches["pages-local"].clear()
 
 
 @pytest.fixture

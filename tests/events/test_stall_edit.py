@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
@@ -28,20 +27,6 @@ def in_english():
         yield
 
 
-@pytest.fixture
-def page_cache(settings):
-    """A local-memory page cache (tests elsewhere run with it switched off), as in
-    tests/catalogue/test_cache.py."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stall-edit-pages-under-test"},
-        "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "stall-edit-pages-local-under-test"},
-    }
-    caches["pages"].clear()
-    caches["pages-local"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-    caches["pages-local"].clear()
 
 
 def stall_url(event: Event, stall: Stall) -> str:
