@@ -14,6 +14,8 @@ import uuid
 from django.core.cache import caches
 from django.db import transaction
 
+from otop_site.page_cache import versions
+
 VERSION_KEY = "catalogue:version"
 FRAGMENT_TIMEOUT = 60 * 60
 
@@ -23,12 +25,7 @@ def _cache():
 
 
 def catalogue_version() -> str:
-    version = _cache().get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        _cache().add(VERSION_KEY, version, timeout=None)
-        version = _cache().get(VERSION_KEY, version)
-    return version
+    return versions(VERSION_KEY)[0]
 
 
 def catalogue_changed() -> None:

@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.db import transaction
 
 from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
-from catalogue.cache import catalogue_version
+from otop_site.page_cache import versions
 
 TIMEOUT = 60 * 60
 # Renewed with any event's plan: the version of whatever shows where producers exhibit (the
@@ -22,13 +22,7 @@ def _key(event_id: int) -> str:
 
 
 def plan_version(event_id: int) -> str:
-    cache = caches["pages"]
-    version = cache.get(_key(event_id))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_key(event_id), version, timeout=None)
-        version = cache.get(_key(event_id), version)
-    return version
+    return versions(_key(event_id))[0]
 
 
 def plan_changed(event_id: int) -> None:
@@ -39,10 +33,7 @@ def plan_changed(event_id: int) -> None:
 
 
 def plan_fragment_key(event_id: int, *parts: str) -> str:
-    # Both versions in one cache read when they exist (every request but the first).
-    found = caches["pages"].get_many([_key(event_id), CATALOGUE_VERSION_KEY])
-    plan = found.get(_key(event_id)) or plan_version(event_id)
-    catalogue = found.get(CATALOGUE_VERSION_KEY) or catalogue_version()
+    plan, catalogue = versions(_key(event_id), CATALOGUE_VERSION_KEY)  # one cache read
     return ":".join(["events:plan", str(event_id), plan, catalogue, *parts])
 
 
