@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .storage import PrivateStorage
+
 
 class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
@@ -199,13 +201,17 @@ class OrderEvent(models.Model):
 
 
 class PaymentSlip(models.Model):
+    """A buyer's bank-transfer slip. It shows names and account numbers, so the image is kept in
+    the private storage and streamed only to the buyer, the producer's members and staff; it is
+    erased with its row, and with an order cancelled before it was ever paid."""
+
     class State(models.TextChoices):
         WAITING = "waiting", _("waiting for the producer")
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="slips")
-    image = models.ImageField(_("transfer slip"), upload_to="slips/", max_length=200)
+    image = models.ImageField(_("transfer slip"), upload_to="slips/", storage=PrivateStorage(), max_length=200)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     note = models.CharField(_("note"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
+from producers.models import ProducerMembership
 
-from .models import Cart, FavouriteProducer, FavouriteProduct, Order, Review
+from .models import Cart, FavouriteProducer, FavouriteProduct, Order, PaymentSlip, Review
 from .payments import provider_for
 from .services import payment_methods_for, sales_terms_for, shipping_cost
 
@@ -108,6 +109,19 @@ def producer_order(*, producer, number: str) -> Order:
         .prefetch_related("lines", "events__by", "slips")
         .get()
     )
+
+
+def viewable_slip(*, user, number: str, slip_id: int) -> PaymentSlip:
+    """A transfer slip of order `number`, if `user` may see it: the order's buyer, a member of
+    the order's producer (whichever group the dashboard has selected), or staff.
+    PaymentSlip.DoesNotExist for anybody else, so a slip that is not yours looks like no slip."""
+    if not getattr(user, "is_authenticated", False):
+        raise PaymentSlip.DoesNotExist
+    slips = PaymentSlip.objects.filter(pk=slip_id, order__number=number)
+    if not user.is_staff:
+        member = ProducerMembership.objects.filter(producer=OuterRef("order__producer"), user=user)
+        slips = slips.filter(Q(order__buyer=user) | Q(Exists(member)))
+    return slips.select_related("order").get()
 
 
 def order_counts(*, producer) -> dict[str, int]:

@@ -2,6 +2,7 @@
 favourites (SPEC §2.4)."""
 
 import secrets
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -376,8 +377,9 @@ def order_transition(
 
     The producer's members confirm payment, ship (carrier and tracking number needed), deliver
     and cancel (a reason needed; a refund note when it was paid). The buyer may cancel an unpaid
-    order. `by=None` is the system (expiry). Cancelling returns the stock. Raises
-    PermissionDenied or ValidationError (nothing changes).
+    order. `by=None` is the system (expiry). Cancelling returns the stock, and cancelling an
+    order never paid erases its transfer slips. Raises PermissionDenied or ValidationError
+    (nothing changes).
     """
     order = Order.objects.select_for_update().select_related("producer").get(pk=order.pk)
     from_state = order.state
@@ -407,6 +409,11 @@ def order_transition(
         order.cancel_reason = note.strip()
         if from_state == Order.State.PAID:
             order.refund_note = refund_note.strip() or _("Refund due.")
+        else:
+            # Never paid: the slips are in nobody's books and show the buyer's bank details, so
+            # they go now (their images once this commits). A paid order keeps them for the
+            # producer's books.
+            order.slips.all().delete()
         _return_stock(order)
         catalogue_changed()
     order.state = to_state
@@ -450,23 +457,48 @@ def order_expire_if_due(order: Order) -> Order:
 # --- Payments --------------------------------------------------------------------------------
 
 
-def slip_upload(*, order: Order, buyer: User, upload) -> PaymentSlip:
-    """The buyer's transfer slip for an unpaid bank-transfer or PromptPay order (a checked image)."""
-    if order.buyer_id != buyer.pk:
-        raise PermissionDenied
+def _check_takes_slip(order: Order) -> None:
     if order.state != Order.State.PENDING_PAYMENT or not provider_for(order.payment_method).accepts_slip:
         raise ValidationError(_("This order does not wait for a transfer slip."))
+
+
+def slip_upload(*, order: Order, buyer: User, upload) -> PaymentSlip:
+    """The buyer's transfer slip for an unpaid bank-transfer or PromptPay order.
+
+    The upload must be a real image; it is re-encoded without its metadata and kept in the
+    private storage (a slip shows names and account numbers). The order is locked while the slip
+    is added, so a cancellation (which erases the order's slips) cannot pass in between. Raises
+    PermissionDenied for anyone but the buyer, ValidationError for an order that waits for no
+    slip or a file that is not an image; then nothing is stored.
+    """
+    if order.buyer_id != buyer.pk:
+        raise PermissionDenied
+    _check_takes_slip(order)
     content = images.clean_upload(upload)
-    name = images.store_image(content, folder="slips")
-    slip = PaymentSlip.objects.create(order=order, image=name)
-    emails.order_notify(order=order, event="slip")
+    slip = PaymentSlip(order=order)
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().select_related("producer", "buyer").get(pk=order.pk)
+            _check_takes_slip(order)
+            slip.order = order
+            slip.image.save(f"{uuid.uuid4().hex}.jpg", content, save=False)
+            slip.save()
+            emails.order_notify(order=order, event="slip")
+    except BaseException:
+        if slip.image.name:
+            slip.image.storage.delete(slip.image.name)
+        raise
     return slip
 
 
 @transaction.atomic
 def slip_review(*, slip: PaymentSlip, by: User, accept: bool, note: str = "") -> PaymentSlip:
-    """The producer accepts a slip (the order is paid) or rejects it with a note for the buyer."""
-    slip = PaymentSlip.objects.select_for_update().select_related("order").get(pk=slip.pk)
+    """The producer accepts a slip (the order is paid) or rejects it with a note for the buyer.
+    Raises PermissionDenied for anyone but the producer's members, ValidationError for a slip
+    reviewed already, erased (its order was cancelled unpaid), or rejected without a note."""
+    slip = PaymentSlip.objects.select_for_update().select_related("order").filter(pk=slip.pk).first()
+    if slip is None:
+        raise ValidationError(_("This slip is no longer there: the order was cancelled."))
     if not _is_member(slip.order.producer_id, by):
         raise PermissionDenied
     if slip.state != PaymentSlip.State.WAITING:

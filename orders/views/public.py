@@ -3,24 +3,30 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
 
 from catalogue.models import Product
 from producers.models import Producer
 
 from .. import services
 from ..forms import AddressForm, AddToCartForm, CancelForm, CartQuantityForm, ReviewForm, SlipForm
-from ..models import BuyerAddress, DeliveryMethod, Order, OrderLine
+from ..models import BuyerAddress, DeliveryMethod, Order, OrderLine, PaymentSlip
 from ..payments import provider_for
-from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites
+from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites, viewable_slip
 
 CHECKOUT_TOKEN_KEY = "checkout_token"
+
+# Slip uploads a buyer may send, against an account or a script filling the producer's inbox
+# (each slip mails the producer) and the storage: per account, and per order.
+SLIP_UPLOADS_PER_ACCOUNT = "10/h"
+SLIP_UPLOADS_PER_ORDER = "5/h"
 
 
 def _back(request, fallback: str) -> str:
@@ -199,6 +205,9 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         try:
             if action == "slip":
                 form = SlipForm(request.POST, request.FILES)
+                if _slip_uploads_exceeded(request, order):
+                    form.add_error("slip", _("You have sent too many slips for now. Please wait up to an hour, then send it again."))
+                    return self.render_to_response(self.get_context_data(order=order, slip_form=form), status=429)
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(order=order, slip_form=form))
                 try:
@@ -226,6 +235,37 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         except ValidationError as error:
             _flash(request, error)
         return redirect("orders:order_detail", number=order.number)
+
+
+def _slip_uploads_exceeded(request, order: Order) -> bool:
+    """Count this upload against the account and against the order; True past either limit.
+    Every attempt counts, refused images included: each one costs a decoding."""
+    per_account = is_ratelimited(
+        request, group="orders.slip_upload.account", key="user", rate=SLIP_UPLOADS_PER_ACCOUNT, increment=True
+    )
+    per_order = is_ratelimited(
+        request, group="orders.slip_upload.order", key=lambda _group, _request: order.number,
+        rate=SLIP_UPLOADS_PER_ORDER, increment=True,
+    )
+    return per_account or per_order
+
+
+class SlipImageView(View):
+    """A transfer slip's image, streamed from the private storage to the order's buyer, a member
+    of its producer, or staff; 404 for anyone else, so the page gives away nothing. Never kept
+    by a browser cache or a proxy."""
+
+    def get(self, request, number: str, slip_id: int):
+        try:
+            slip = viewable_slip(user=request.user, number=number, slip_id=slip_id)
+            handle = slip.image.storage.open(slip.image.name, "rb")
+        except (PaymentSlip.DoesNotExist, FileNotFoundError):
+            raise Http404 from None
+        # Slips are re-encoded as JPEG when they are received.
+        response = FileResponse(handle, content_type="image/jpeg", filename=f"slip-{slip.order.number}-{slip.pk}.jpg")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class FavouriteToggleView(LoginRequiredMixin, View):

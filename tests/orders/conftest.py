@@ -1,6 +1,7 @@
 """Fixtures for the marketplace tests: two shops with their managers, a listing, buyers."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,9 @@ def other_buyer(db):
 @pytest.fixture
 def buyer_client(client, buyer):
     return log_in(client, buyer)
+
+
+@pytest.fixture
+def private_root(media_root, settings) -> Path:
+    """The private storage's folder of this test (transfer slips are kept there)."""
+    return Path(settings.STORAGES["private"]["OPTIONS"]["location"])
