@@ -147,6 +147,9 @@ def test_a_visitor_buys_on_a_phone_pays_by_promptpay_and_the_producer_confirms(p
     producer_page.wait_for_url(lambda url: "/accounts/login/" not in url)
     producer_page.goto(f"/dashboard/orders/{order.number}/")
     assert producer_page.locator(".slip img").is_visible()
+    # The image came through the slip view (private storage), not a public media URL.
+    producer_page.wait_for_function("() => document.querySelector('.slip img').naturalWidth > 0")
+    assert "/media/" not in producer_page.locator(".slip img").get_attribute("src")
     producer_page.get_by_role("button", name="Money received: accept").click()
     producer_page.wait_for_url(f"**/dashboard/orders/{order.number}/")
     order.refresh_from_db()
