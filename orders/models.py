@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import PaymentSlipQuerySet
 from .storage import PrivateStorage
 
 
@@ -216,6 +217,8 @@ class PaymentSlip(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PaymentSlipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -3,11 +3,10 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Prefetch, Sum
 
 from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
-from producers.models import ProducerMembership
 
 from .models import Cart, FavouriteProducer, FavouriteProduct, Order, PaymentSlip, Review
 from .payments import provider_for
@@ -112,16 +111,10 @@ def producer_order(*, producer, number: str) -> Order:
 
 
 def viewable_slip(*, user, number: str, slip_id: int) -> PaymentSlip:
-    """A transfer slip of order `number`, if `user` may see it: the order's buyer, a member of
-    the order's producer (whichever group the dashboard has selected), or staff.
-    PaymentSlip.DoesNotExist for anybody else, so a slip that is not yours looks like no slip."""
-    if not getattr(user, "is_authenticated", False):
-        raise PaymentSlip.DoesNotExist
-    slips = PaymentSlip.objects.filter(pk=slip_id, order__number=number)
-    if not user.is_staff:
-        member = ProducerMembership.objects.filter(producer=OuterRef("order__producer"), user=user)
-        slips = slips.filter(Q(order__buyer=user) | Q(Exists(member)))
-    return slips.select_related("order").get()
+    """A transfer slip of order `number`, if `user` may see it (the order's buyer, a member of
+    its producer, staff). PaymentSlip.DoesNotExist for anybody else, so a slip that is not yours
+    looks like no slip at all."""
+    return PaymentSlip.objects.visible_to(user).select_related("order").get(pk=slip_id, order__number=number)
 
 
 def order_counts(*, producer) -> dict[str, int]:
