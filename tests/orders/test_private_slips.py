@@ -280,3 +280,8 @@ def test_slip_uploads_past_the_limit_for_one_account_get_429_and_store_nothing(b
     other_order = place_one(other, scarf)
     buyer_client.logout()
     assert send_slip(log_in(buyer_client, other), other_order).status_code == 302
+
+
+@pytest.mark.parametrize("slip_id", ["0", "99999999999999999999999"])
+def test_a_slip_id_out_of_range_is_a_404_not_a_500(client, slip, buyer, slip_id):
+    assert log_in(client, buyer).get(f"/orders/{slip.order.number}/slips/{slip_id}/").status_code == 404
