@@ -304,6 +304,10 @@ class PayoutChange(models.Model):
 
     @property
     def field_changes(self) -> list[dict]:
-        """The changes with each field's label in the reader's language."""
+        """The changes with each field's label in the reader's language (and, while the change
+        is held, the full proposed value, for staff only to see)."""
         labels = {f.name: f.verbose_name for f in Producer._meta.get_fields() if hasattr(f, "verbose_name")}
-        return [dict(change, label=labels.get(change["field"], change["field"])) for change in self.changes]
+        return [
+            dict(change, label=labels.get(change["field"], change["field"]), proposed=self.proposed.get(change["field"], ""))
+            for change in self.changes
+        ]

@@ -318,7 +318,7 @@ def membership_set_role(*, producer: Producer, by: User, membership_id: int, rol
 PAYOUT_PASSWORD_FAILURES_KEY = "producers:payout-password-failures:{user_id}"
 
 
-def _payout_review_days() -> int:
+def payout_review_days() -> int:
     return getattr(settings, "PAYOUT_REVIEW_DAYS", 30)
 
 
@@ -335,7 +335,7 @@ def payout_review_needed(*, producer: Producer) -> bool:
     That is when a take-over (a stolen or mistaken invitation, a fresh registration) could
     redirect buyers' money before anyone who knows the group had time to notice.
     """
-    since = timezone.now() - timedelta(days=_payout_review_days())
+    since = timezone.now() - timedelta(days=payout_review_days())
     if producer.state != Producer.State.VERIFIED:
         return True
     verified_at = (
