@@ -110,7 +110,14 @@ class ProducerAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
+        # Payout details go through the service, so the change is recorded and every manager told.
+        payment = {name: form.cleaned_data[name] for name in services.PAYMENT_FIELDS if name in form.changed_data}
+        if change:
+            for name in payment:
+                setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
+        if change and payment:
+            services.producer_payment_set_by_staff(producer=obj, by=request.user, **payment)
         new_logo = getattr(form, "new_logo", None)
         if new_logo is not None:
             services.producer_set_logo(producer=obj, upload=new_logo)

@@ -376,6 +376,13 @@ def _check_payout_password(*, user: User, password: str) -> None:
     cache.delete(key)
 
 
+def _masked_changes(in_force: dict, producer: Producer, changed: list[str]) -> list[dict]:
+    return [
+        {"field": name, "old": mask_payout_value(in_force[name]), "new": mask_payout_value(getattr(producer, name))}
+        for name in changed
+    ]
+
+
 def producer_update_payment(*, producer: Producer, by: User, password: str, **fields) -> PayoutChange:
     """Change the details buyers pay into (bank account, PromptPay ID). Managers only.
 
@@ -416,20 +423,48 @@ def producer_update_payment(*, producer: Producer, by: User, password: str, **fi
         change = PayoutChange.objects.create(
             producer=producer,
             changed_by=by,
-            changes=[
-                {
-                    "field": name,
-                    "old": mask_payout_value(in_force[name]),
-                    "new": mask_payout_value(getattr(producer, name)),
-                }
-                for name in changed
-            ],
+            changes=_masked_changes(in_force, producer, changed),
             proposed={name: getattr(producer, name) for name in changed} if held else {},
             state=PayoutChange.State.HELD if held else PayoutChange.State.APPLIED,
         )
         if not held:
             producer.save(update_fields=[*changed, "updated_at"])
         _notify_payout_change(change, replaced_held=bool(replaced_held))
+    return change
+
+
+@transaction.atomic
+def producer_payment_set_by_staff(*, producer: Producer, by: User, **fields) -> PayoutChange | None:
+    """Staff set a producer's payout details (in the admin): in force at once, recorded as a
+    PayoutChange by that staff member, and mailed to every manager after commit like any other
+    change; a change held for review is replaced. Returns None when nothing differs.
+
+    Raises PermissionDenied for non-staff and ValidationError for invalid details.
+    """
+    if not by.is_staff:
+        raise PermissionDenied(_("Only staff can set payment details in the admin."))
+    unknown = set(fields) - set(PAYMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not payment fields: {sorted(unknown)}")
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    in_force = {name: getattr(producer, name) for name in PAYMENT_FIELDS}
+    for name, value in fields.items():
+        setattr(producer, name, value or "")
+    producer.full_clean()
+    changed = [name for name in PAYMENT_FIELDS if getattr(producer, name) != in_force[name]]
+    if not changed:
+        return None
+    replaced_held = PayoutChange.objects.filter(producer=producer, state=PayoutChange.State.HELD).update(
+        state=PayoutChange.State.REPLACED, proposed={}
+    )
+    change = PayoutChange.objects.create(
+        producer=producer,
+        changed_by=by,
+        changes=_masked_changes(in_force, producer, changed),
+        state=PayoutChange.State.APPLIED,
+    )
+    producer.save(update_fields=[*changed, "updated_at"])
+    _notify_payout_change(change, replaced_held=bool(replaced_held))
     return change
 
 
@@ -503,7 +538,6 @@ def _notify_payout_change(change: PayoutChange, *, replaced_held: bool = False) 
                 "producer_name": change.producer.display_name,
                 "who": _person(change.changed_by),
                 "when": formats.date_format(timezone.localtime(change.created_at), "DATETIME_FORMAT"),
-                "reviewer": _person(change.reviewed_by) if change.reviewed_by_id else "",
                 "field_changes": change.field_changes,
                 "time_zone": timezone.get_current_timezone_name(),
                 "support_email": getattr(settings, "SUPPORT_EMAIL", settings.DEFAULT_FROM_EMAIL),

@@ -456,3 +456,24 @@ def test_staff_approve_and_reject_held_changes_with_the_admin_actions(admin_clie
     assert reject.state == PayoutChange.State.REJECTED and details_of(group_b)["bank_account_number"] == ""
     assert admin_client.get(f"{changelist}{approve.pk}/change/").status_code == 200
 
+
+
+def test_staff_editing_the_details_in_the_admin_is_recorded_and_told(
+    admin_client, manager_a, shop_a, django_capture_on_commit_callbacks
+):
+    from tests.producers.test_admin import change_form_data
+
+    held = change_payment(shop_a, manager_a)
+    data = change_form_data(shop_a) | details_of(shop_a) | {"bank_account_number": "555-5-55555-5"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/producers/producer/{shop_a.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert details_of(shop_a)["bank_account_number"] == "555-5-55555-5"
+    latest = PayoutChange.objects.filter(producer=shop_a).first()
+    assert latest.state == PayoutChange.State.APPLIED and latest.changed_by.username == "admin"
+    assert [item["field"] for item in latest.changes] == ["bank_account_number"]
+    held.refresh_from_db()
+    assert held.state == PayoutChange.State.REPLACED
+    assert any(manager_a.email in message.to and "••••55-5" in message.body for message in mail.outbox)
