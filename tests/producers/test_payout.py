@@ -477,3 +477,44 @@ def test_staff_editing_the_details_in_the_admin_is_recorded_and_told(
     held.refresh_from_db()
     assert held.state == PayoutChange.State.REPLACED
     assert any(manager_a.email in message.to and "••••55-5" in message.body for message in mail.outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_changing_at_once_leave_exactly_one_held_change(group_a, manager_a, second_manager, monkeypatch):
+    """Each change pauses after reading what is held; the lock on the producer makes the second
+    wait for the first, so it replaces the first instead of crashing into it."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    rule = services.payout_review_needed
+
+    def slow_rule(*, producer):
+        time.sleep(0.5)
+        return rule(producer=producer)
+
+    monkeypatch.setattr(services, "payout_review_needed", slow_rule)
+    results, start = {}, threading.Barrier(2)
+
+    def change(user, promptpay_id):
+        try:
+            start.wait()
+            results[user.username] = change_payment(group_a, user, **(NEW_DETAILS | {"promptpay_id": promptpay_id}))
+        except Exception as error:  # noqa: BLE001 - the test reports whatever happened
+            results[user.username] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=change, args=(manager_a, "0811111111")),
+        threading.Thread(target=change, args=(second_manager, "0822222222")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert all(isinstance(result, PayoutChange) for result in results.values()), results
+    assert sorted(PayoutChange.objects.values_list("state", flat=True)) == ["held", "replaced"]
+    assert details_of(group_a)["promptpay_id"] == ""
