@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from catalogue.services import product_visibility_sync
@@ -362,14 +362,12 @@ def _check_payout_password(*, user: User, password: str) -> None:
     failures = [at for at in cache.get(key, []) if at > now - window]
     if len(failures) >= limit:
         minutes = max(1, round((failures[0] + window - now) / 60))
-        raise ValidationError(
-            {
-                "password": _(
-                    "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minutes."
-                )
-                % {"minutes": minutes}
-            }
+        message = ngettext(
+            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minute.",
+            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minutes.",
+            minutes,
         )
+        raise ValidationError({"password": message % {"minutes": minutes}})
     if not password or not user.check_password(password):
         cache.set(key, [*failures, now], timeout=window)
         raise ValidationError({"password": _("That is not your password. Nothing was changed.")})
