@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from places.models import Country
 
 from . import images, services
-from .models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
+from .models import PayoutChange, Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 
 class MembershipInline(admin.TabularInline):
@@ -35,6 +35,19 @@ class StateChangeInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ("from_state", "to_state", "changed_by", "reason", "changed_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PayoutChangeInline(admin.TabularInline):
+    """The group's payout history, read only: changes are reviewed in the payout change list."""
+
+    model = PayoutChange
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "changed_by", "changes", "state", "reviewed_by", "reviewed_at", "review_note")
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -91,13 +104,20 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "name_ja", "slug")
     raw_id_fields = ("place",)
     readonly_fields = ("state", "country", "province")
-    inlines = [MembershipInline, PhotoInline, StateChangeInline]
+    inlines = [MembershipInline, PhotoInline, StateChangeInline, PayoutChangeInline]
     list_select_related = ("province",)
     actions = ["verify_selected", "suspend_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
+        # Payout details go through the service, so the change is recorded and every manager told.
+        payment = {name: form.cleaned_data[name] for name in services.PAYMENT_FIELDS if name in form.changed_data}
+        if change:
+            for name in payment:
+                setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
+        if change and payment:
+            services.producer_payment_set_by_staff(producer=obj, by=request.user, **payment)
         new_logo = getattr(form, "new_logo", None)
         if new_logo is not None:
             services.producer_set_logo(producer=obj, upload=new_logo)
@@ -127,3 +147,44 @@ class ProducerAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("producer", "user", "email", "role", "created_at", "accepted")
     raw_id_fields = ("producer", "user", "invited_by")
+
+
+@admin.register(PayoutChange)
+class PayoutChangeAdmin(admin.ModelAdmin):
+    """Held payout changes are approved or rejected here (or on the staff page), through the
+    service, so the decision is recorded and mailed to the managers; nothing is edited by hand."""
+
+    list_display = ("producer", "created_at", "changed_by", "state", "reviewed_by", "reviewed_at")
+    list_filter = ("state",)
+    search_fields = ("producer__name", "producer__name_en", "changed_by__username")
+    list_select_related = ("producer", "changed_by", "reviewed_by")
+    fields = ("producer", "created_at", "changed_by", "changes", "proposed", "state", "reviewed_by", "reviewed_at", "review_note")
+    readonly_fields = fields
+    actions = ["approve_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _review(self, request, queryset, *, approve: bool, note: str) -> int:
+        reviewed = 0
+        for change in queryset.filter(state=PayoutChange.State.HELD):
+            try:
+                services.payout_change_review(change=change, by=request.user, approve=approve, note=note)
+                reviewed += 1
+            except ValidationError as error:
+                self.message_user(request, f"{change}: {' '.join(error.messages)}", messages.ERROR)
+        return reviewed
+
+    @admin.action(description=_("Approve the selected held payout changes"))
+    def approve_selected(self, request, queryset):
+        count = self._review(request, queryset, approve=True, note="")
+        self.message_user(request, ngettext("%d change approved.", "%d changes approved.", count) % count)
+
+    @admin.action(description=_("Reject the selected held payout changes"))
+    def reject_selected(self, request, queryset):
+        note = str(_("Rejected by staff: please contact us."))
+        count = self._review(request, queryset, approve=False, note=note)
+        self.message_user(request, ngettext("%d change rejected.", "%d changes rejected.", count) % count)

@@ -106,9 +106,27 @@ class ProducerProfileForm(forms.ModelForm):
 
 
 class PaymentForm(forms.ModelForm):
+    """The details buyers pay into, confirmed with the manager's own password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("The password you log in with, to confirm that it is you."),
+    )
+
     class Meta:
         model = Producer
         fields = PAYMENT_FIELDS
+
+
+class PayoutReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the group's managers"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PhotoForm(forms.Form):

@@ -237,3 +237,77 @@ class ProducerInvitation(models.Model):
                 condition=~models.Q(email="") | models.Q(user__isnull=False), name="producers_invitation_has_invitee"
             )
         ]
+
+
+def mask_payout_value(value: str) -> str:
+    """A payout value as history and notices show it: all but its last 4 characters hidden, so
+    an account can be recognised without being readable (short values are hidden entirely)."""
+    value = value or ""
+    if not value:
+        return ""
+    return "••••" + (value[-4:] if len(value) > 4 else "")
+
+
+class PayoutChange(models.Model):
+    """One change of the details buyers pay into (bank account, PromptPay ID): who asked for it,
+    when, which fields and their old and new values (masked), and what became of it.
+
+    A change is applied at once, or held for staff review (a new group's); only one change per
+    producer is held at a time. The producer's own fields always hold the details in force, so
+    checkout and the order pages never see a held change; `proposed` keeps the full new values
+    only while the change is held, for staff to check and to apply on approval.
+    """
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("in force at once")
+        HELD = "held", _("held for review")
+        APPROVED = "approved", _("approved by staff")
+        REJECTED = "rejected", _("rejected by staff")
+        REPLACED = "replaced", _("replaced by a newer change")
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="payout_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # [{"field": "promptpay_id", "old": "••••5678", "new": "••••4321"}, …], masked when written.
+    changes = models.JSONField(_("changes"), default=list)
+    proposed = models.JSONField(_("proposed details"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("payout change")
+        verbose_name_plural = _("payout changes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer"], condition=models.Q(state="held"), name="producers_one_held_payout_change"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["applied", "held", "approved", "rejected", "replaced"]),
+                name="producers_payout_change_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer} · {self.created_at:%Y-%m-%d %H:%M} · {self.state}"
+
+    @property
+    def field_changes(self) -> list[dict]:
+        """The changes with each field's label in the reader's language (and, while the change
+        is held, the full proposed value, for staff only to see)."""
+        labels = {f.name: f.verbose_name for f in Producer._meta.get_fields() if hasattr(f, "verbose_name")}
+        return [
+            dict(change, label=labels.get(change["field"], change["field"]), proposed=self.proposed.get(change["field"], ""))
+            for change in self.changes
+        ]

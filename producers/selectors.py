@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from accounts.models import User
 
 from .filters import SORTS, ProducerFilter
-from .models import Producer, ProducerMembership, ProducerPhoto
+from .models import PayoutChange, Producer, ProducerMembership, ProducerPhoto
 from .services import invitations_for
 
 DIRECTORY_PAGE_SIZE = 24
@@ -53,9 +53,10 @@ def dashboard_memberships(*, user: User) -> list[ProducerMembership]:
 
 
 def dashboard_home(*, producer: Producer, user: User) -> dict:
-    """The dashboard's first page: state and its history, members, open invitations."""
+    """The dashboard's first page: state and its history, payout changes, members, open invitations."""
     return {
         "state_changes": list(producer.state_changes.select_related("changed_by")[:10]),
+        "payout_changes": payout_history(producer=producer),
         "members": list(producer.memberships.select_related("user").order_by("joined_at", "pk")),
         "open_invitations": list(producer.invitations.filter(answered_at__isnull=True).select_related("user")),
         "my_invitations": list(invitations_for(user)),
@@ -68,4 +69,24 @@ def verification_queue(*, state: str = "pending") -> list[Producer]:
         .with_place()
         .prefetch_related(Prefetch("memberships", queryset=ProducerMembership.objects.select_related("user")))
         .order_by("created_at")[:200]
+    )
+
+
+def payout_history(*, producer: Producer, limit: int = 10) -> list[PayoutChange]:
+    """The group's latest payout changes, newest first (values are stored masked)."""
+    return list(producer.payout_changes.select_related("changed_by", "reviewed_by")[:limit])
+
+
+def payout_held_change(*, producer: Producer) -> PayoutChange | None:
+    """The one change of the payout details waiting for staff review, if any."""
+    return producer.payout_changes.filter(state=PayoutChange.State.HELD).select_related("changed_by").first()
+
+
+def payout_review_queue() -> list[PayoutChange]:
+    """Held payout changes, oldest first, with what staff need to judge them: the group, who
+    asked, and the details in force."""
+    return list(
+        PayoutChange.objects.filter(state=PayoutChange.State.HELD)
+        .select_related("producer__province", "changed_by")
+        .order_by("created_at", "pk")[:200]
     )

@@ -1,22 +1,35 @@
-"""Every write about producers: registration, profile, photos, verification, membership."""
+"""Every write about producers: registration, profile, photos, verification, membership, payout details."""
+
+import time
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from catalogue.services import product_visibility_sync
 from places.models import Place
 
 from . import images
-from .models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
+from .models import (
+    PayoutChange,
+    Producer,
+    ProducerInvitation,
+    ProducerMembership,
+    ProducerPhoto,
+    ProducerStateChange,
+    mask_payout_value,
+)
 
 MAX_PHOTOS = 12
 PROFILE_FIELDS = [
@@ -90,21 +103,6 @@ def producer_update_profile(*, producer: Producer, place: Place | None = None, *
         producer.place, producer.province, producer.country = place, _province_of(place), place.country
     producer.full_clean()
     producer.save()
-    return producer
-
-
-@transaction.atomic
-def producer_update_payment(*, producer: Producer, by: User, **fields) -> Producer:
-    """Change the payment details buyers pay into. Managers only (PermissionDenied otherwise)."""
-    if not _is_manager(producer, by):
-        raise PermissionDenied(_("Only the group's managers can change its payment details."))
-    unknown = set(fields) - set(PAYMENT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not payment fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(producer, name, value)
-    producer.full_clean()
-    producer.save(update_fields=[*fields, "updated_at"])
     return producer
 
 
@@ -309,3 +307,243 @@ def membership_set_role(*, producer: Producer, by: User, membership_id: int, rol
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
+
+
+# --- payout details --------------------------------------------------------------------------
+# The details buyers pay into. Whoever controls them controls the group's money, so a change
+# needs the manager's own password, is told to every manager, and a new group's change waits
+# for staff. The Producer's own fields always hold the details in force (what checkout and the
+# order pages read); a change waiting for review lives in its PayoutChange row until decided.
+
+PAYOUT_PASSWORD_FAILURES_KEY = "producers:payout-password-failures:{user_id}"
+
+
+def payout_review_days() -> int:
+    return getattr(settings, "PAYOUT_REVIEW_DAYS", 30)
+
+
+def payout_review_needed(*, producer: Producer) -> bool:
+    """Whether a change of `producer`'s payout details is held for staff review: it is for a
+    new group. A group is new while any of these holds:
+
+    - staff have not verified it (it is pending or suspended);
+    - it was last made "verified" (a reinstatement counts) less than PAYOUT_REVIEW_DAYS days
+      ago (default 30); a verified group with no recorded verification counts from its
+      registration;
+    - one of its managers joined it less than PAYOUT_REVIEW_DAYS days ago.
+
+    That is when a take-over (a stolen or mistaken invitation, a fresh registration) could
+    redirect buyers' money before anyone who knows the group had time to notice.
+    """
+    since = timezone.now() - timedelta(days=payout_review_days())
+    if producer.state != Producer.State.VERIFIED:
+        return True
+    verified_at = (
+        producer.state_changes.filter(to_state=Producer.State.VERIFIED)
+        .order_by("-changed_at")
+        .values_list("changed_at", flat=True)
+        .first()
+    ) or producer.created_at
+    if verified_at > since:
+        return True
+    return producer.memberships.filter(role=ProducerMembership.Role.MANAGER, joined_at__gt=since).exists()
+
+
+def _check_payout_password(*, user: User, password: str) -> None:
+    """The user's own password, or ValidationError on "password". After
+    PAYOUT_PASSWORD_FAILURE_LIMIT wrong ones (default 5) within PAYOUT_PASSWORD_COOLOFF_MINUTES
+    (default 15), every attempt is refused until the oldest of them is that old, so the form is
+    no way to guess a password. Call it outside any transaction: with the database cache, a
+    failure counted inside one would be rolled back with it."""
+    limit = getattr(settings, "PAYOUT_PASSWORD_FAILURE_LIMIT", 5)
+    window = 60 * getattr(settings, "PAYOUT_PASSWORD_COOLOFF_MINUTES", 15)
+    key = PAYOUT_PASSWORD_FAILURES_KEY.format(user_id=user.pk)
+    now = time.time()
+    failures = [at for at in cache.get(key, []) if at > now - window]
+    if len(failures) >= limit:
+        minutes = max(1, round((failures[0] + window - now) / 60))
+        message = ngettext(
+            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minute.",
+            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minutes.",
+            minutes,
+        )
+        raise ValidationError({"password": message % {"minutes": minutes}})
+    if not password or not user.check_password(password):
+        cache.set(key, [*failures, now], timeout=window)
+        raise ValidationError({"password": _("That is not your password. Nothing was changed.")})
+    cache.delete(key)
+
+
+def _masked_changes(in_force: dict, producer: Producer, changed: list[str]) -> list[dict]:
+    return [
+        {"field": name, "old": mask_payout_value(in_force[name]), "new": mask_payout_value(getattr(producer, name))}
+        for name in changed
+    ]
+
+
+def producer_update_payment(*, producer: Producer, by: User, password: str, **fields) -> PayoutChange:
+    """Change the details buyers pay into (bank account, PromptPay ID). Managers only.
+
+    The manager confirms with their own password (counted: see _check_payout_password). Every
+    change is recorded as a PayoutChange (values masked but for their last 4 characters) and,
+    after the transaction commits, mailed to every manager and to the one who made it.
+    A new group's change (see payout_review_needed) is held: the details in force stay, and
+    buyers keep being shown them, until staff approve it; a change that only removes details is
+    applied at once, since it cannot send money anywhere new. A change made while another is
+    held replaces it (recorded as "replaced"): one change at most waits per group.
+
+    Raises PermissionDenied for anyone but a manager of the group; ValidationError for a wrong
+    or missing password ("password"), invalid details (per field), or details that are already
+    the ones in force. Nothing is changed then.
+    """
+    if not _is_manager(producer, by):
+        raise PermissionDenied(_("Only the group's managers can change its payment details."))
+    unknown = set(fields) - set(PAYMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not payment fields: {sorted(unknown)}")
+    _check_payout_password(user=by, password=password)
+    with transaction.atomic():
+        producer = Producer.objects.select_for_update().get(pk=producer.pk)
+        if not _is_manager(producer, by):  # removed while typing: the lock makes this final
+            raise PermissionDenied(_("Only the group's managers can change its payment details."))
+        in_force = {name: getattr(producer, name) for name in PAYMENT_FIELDS}
+        for name, value in fields.items():
+            setattr(producer, name, value or "")
+        producer.full_clean()
+        changed = [name for name in PAYMENT_FIELDS if getattr(producer, name) != in_force[name]]
+        if not changed:
+            raise ValidationError(_("These are the payment details in force already: nothing to change."))
+        only_removes = not any(getattr(producer, name) for name in changed)
+        held = not only_removes and payout_review_needed(producer=producer)
+        replaced_held = PayoutChange.objects.filter(producer=producer, state=PayoutChange.State.HELD).update(
+            state=PayoutChange.State.REPLACED, proposed={}
+        )
+        change = PayoutChange.objects.create(
+            producer=producer,
+            changed_by=by,
+            changes=_masked_changes(in_force, producer, changed),
+            proposed={name: getattr(producer, name) for name in changed} if held else {},
+            state=PayoutChange.State.HELD if held else PayoutChange.State.APPLIED,
+        )
+        if not held:
+            producer.save(update_fields=[*changed, "updated_at"])
+        _notify_payout_change(change, replaced_held=bool(replaced_held))
+    return change
+
+
+@transaction.atomic
+def producer_payment_set_by_staff(*, producer: Producer, by: User, **fields) -> PayoutChange | None:
+    """Staff set a producer's payout details (in the admin): in force at once, recorded as a
+    PayoutChange by that staff member, and mailed to every manager after commit like any other
+    change; a change held for review is replaced. Returns None when nothing differs.
+
+    Raises PermissionDenied for non-staff and ValidationError for invalid details.
+    """
+    if not by.is_staff:
+        raise PermissionDenied(_("Only staff can set payment details in the admin."))
+    unknown = set(fields) - set(PAYMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not payment fields: {sorted(unknown)}")
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    in_force = {name: getattr(producer, name) for name in PAYMENT_FIELDS}
+    for name, value in fields.items():
+        setattr(producer, name, value or "")
+    producer.full_clean()
+    changed = [name for name in PAYMENT_FIELDS if getattr(producer, name) != in_force[name]]
+    if not changed:
+        return None
+    replaced_held = PayoutChange.objects.filter(producer=producer, state=PayoutChange.State.HELD).update(
+        state=PayoutChange.State.REPLACED, proposed={}
+    )
+    change = PayoutChange.objects.create(
+        producer=producer,
+        changed_by=by,
+        changes=_masked_changes(in_force, producer, changed),
+        state=PayoutChange.State.APPLIED,
+    )
+    producer.save(update_fields=[*changed, "updated_at"])
+    _notify_payout_change(change, replaced_held=bool(replaced_held))
+    return change
+
+
+@transaction.atomic
+def payout_change_review(*, change: PayoutChange, by: User, approve: bool, note: str = "") -> PayoutChange:
+    """Staff approve a held payout change, which then comes into force, or reject it, which
+    leaves the details in force as they are; who, when and the note are recorded and mailed to
+    every manager after the transaction commits.
+
+    Raises PermissionDenied for non-staff; ValidationError when the change is no longer held
+    (decided or replaced meanwhile), when a rejection has no note (the managers are told why),
+    or when the proposed details are no longer valid. Nothing is changed then.
+    """
+    if not by.is_staff:
+        raise PermissionDenied(_("Only staff can review payout changes."))
+    note = note.strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the change is rejected; the group's managers will see it.")})
+    producer = Producer.objects.select_for_update().get(pk=change.producer_id)
+    change = PayoutChange.objects.get(pk=change.pk)
+    if change.state != PayoutChange.State.HELD:
+        raise ValidationError(_("This change is no longer waiting for review."))
+    if approve:
+        fields = [name for name in change.proposed if name in PAYMENT_FIELDS]
+        for name in fields:
+            setattr(producer, name, change.proposed[name])
+        producer.full_clean()
+        producer.save(update_fields=[*fields, "updated_at"])
+    change.state = PayoutChange.State.APPROVED if approve else PayoutChange.State.REJECTED
+    change.reviewed_by, change.reviewed_at, change.review_note = by, timezone.now(), note
+    change.proposed = {}
+    change.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note", "proposed"])
+    _notify_payout_change(change)
+    return change
+
+
+def _payout_notice_recipients(change: PayoutChange) -> list[User]:
+    managers = User.objects.filter(
+        producer_memberships__producer_id=change.producer_id,
+        producer_memberships__role=ProducerMembership.Role.MANAGER,
+    )
+    recipients = {user.pk: user for user in managers}
+    if change.changed_by is not None:
+        recipients.setdefault(change.changed_by.pk, change.changed_by)
+    return [user for user in recipients.values() if user.email]
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return _("a former account")
+    return f"{user.first_name} ({user.username})" if user.first_name else user.username
+
+
+PAYOUT_NOTICE_SUBJECTS = {
+    PayoutChange.State.APPLIED: gettext_lazy("The payment details of %(name)s were changed"),
+    PayoutChange.State.HELD: gettext_lazy("A change of the payment details of %(name)s waits for review"),
+    PayoutChange.State.APPROVED: gettext_lazy("The change of the payment details of %(name)s was approved"),
+    PayoutChange.State.REJECTED: gettext_lazy("The change of the payment details of %(name)s was rejected"),
+}
+
+
+def _notify_payout_change(change: PayoutChange, *, replaced_held: bool = False) -> None:
+    """One plain-text notice per recipient, in their own language, sent once the change is
+    committed (a rolled-back change mails nobody)."""
+    messages = []
+    for user in _payout_notice_recipients(change):
+        with translation.override(user.language):
+            context = {
+                "change": change,
+                "state": change.state,
+                "producer_name": change.producer.display_name,
+                "who": _person(change.changed_by),
+                "when": formats.date_format(timezone.localtime(change.created_at), "DATETIME_FORMAT"),
+                "field_changes": change.field_changes,
+                "time_zone": timezone.get_current_timezone_name(),
+                "support_email": getattr(settings, "SUPPORT_EMAIL", settings.DEFAULT_FROM_EMAIL),
+                "link": settings.SITE_URL + reverse("producers:dashboard"),
+                "replaced_held": replaced_held,
+            }
+            subject = str(PAYOUT_NOTICE_SUBJECTS[change.state]) % {"name": context["producer_name"]}
+            body = render_to_string("producers/email/payout_change.txt", context)
+        messages.append((subject, body, None, [user.email]))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))

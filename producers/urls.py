@@ -22,4 +22,6 @@ urlpatterns = [
     path("dashboard/invitations/<str:token>/", manage.InvitationView.as_view(), name="invitation"),
     path("staff/producers/", manage.VerificationQueueView.as_view(), name="verification_queue"),
     path("staff/producers/<int:pk>/state/", manage.ProducerStateView.as_view(), name="producer_state"),
+    path("staff/payout-changes/", manage.PayoutReviewQueueView.as_view(), name="payout_review_queue"),
+    path("staff/payout-changes/<int:pk>/review/", manage.PayoutChangeReviewView.as_view(), name="payout_change_review"),
 ]

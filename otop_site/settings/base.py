@@ -213,6 +213,16 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OTOP Marketplace <no-reply@otop.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where notices tell people to write when something was not them (a payout change, say).
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@otop.example")
+
+# --- Payout details ---------------------------------------------------------------------------
+# A new group's change of bank account or PromptPay ID waits for staff: one verified, and with
+# no manager who joined, less than this many days ago (docs/payments.md).
+PAYOUT_REVIEW_DAYS = env_int("PAYOUT_REVIEW_DAYS", 30)
+# Wrong passwords on the payout form: after this many in this many minutes, it refuses for a while.
+PAYOUT_PASSWORD_FAILURE_LIMIT = env_int("PAYOUT_PASSWORD_FAILURE_LIMIT", 5)
+PAYOUT_PASSWORD_COOLOFF_MINUTES = env_int("PAYOUT_PASSWORD_COOLOFF_MINUTES", 15)
 
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

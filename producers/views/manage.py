@@ -19,14 +19,15 @@ from ..forms import (
     InviteForm,
     LogoForm,
     PaymentForm,
+    PayoutReviewForm,
     PhotoForm,
     ProducerProfileForm,
     RegistrationBasicsForm,
     RegistrationPlaceForm,
     StateChangeForm,
 )
-from ..models import Producer, ProducerInvitation
-from ..selectors import dashboard_home, verification_queue
+from ..models import PayoutChange, Producer, ProducerInvitation
+from ..selectors import dashboard_home, payout_held_change, payout_history, payout_review_queue, verification_queue
 from .mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin, StaffRequiredMixin
 
 REGISTRATION_SESSION_KEY = "producer_registration"
@@ -153,6 +154,9 @@ class ProfileEditView(ProducerMemberRequiredMixin, FormView):
 
 
 class PaymentEditView(ProducerMemberRequiredMixin, FormView):
+    """The details buyers pay into: the ones in force, any change waiting for review, and the
+    form to change them (managers only, with their password)."""
+
     template_name = "producers/manage/payment_form.html"
     form_class = PaymentForm
     success_url = reverse_lazy("producers:dashboard")
@@ -161,16 +165,33 @@ class PaymentEditView(ProducerMemberRequiredMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": Producer.objects.get(pk=self.producer.pk)}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "held_change": payout_held_change(producer=self.producer),
+            "review_needed": services.payout_review_needed(producer=self.producer),
+            "review_days": services.payout_review_days(),
+            "payout_changes": payout_history(producer=self.producer, limit=5),
+        }
+
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in services.PAYMENT_FIELDS}
         try:
-            services.producer_update_payment(
-                producer=Producer.objects.get(pk=self.producer.pk), by=self.request.user, **fields
+            change = services.producer_update_payment(
+                producer=self.producer, by=self.request.user, password=form.cleaned_data["password"], **fields
             )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Payment details saved."))
+        if change.state == PayoutChange.State.HELD:
+            messages.info(
+                self.request,
+                _(
+                    "Your change is held for review by our staff. Until they approve it, buyers keep being "
+                    "shown the details in force before. Every manager has been told by e-mail."
+                ),
+            )
+        else:
+            messages.success(self.request, _("Payment details saved. Every manager has been told by e-mail."))
         return super().form_valid(form)
 
 
@@ -344,3 +365,38 @@ class ProducerStateView(StaffRequiredMixin, View):
         else:
             messages.error(request, _("The reason is too long."))
         return redirect(f"{reverse_lazy('producers:verification_queue')}?state={producer.state}")
+
+
+class PayoutReviewQueueView(StaffRequiredMixin, TemplateView):
+    """Held payout changes for staff to approve or reject."""
+
+    template_name = "producers/manage/payout_review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        queue = [(change, PayoutReviewForm(auto_id=f"id_{change.pk}_%s")) for change in payout_review_queue()]
+        return super().get_context_data(**kwargs) | {"queue": queue}
+
+
+class PayoutChangeReviewView(StaffRequiredMixin, View):
+    """Approve or reject one held payout change (`decision` is "approve" or "reject")."""
+
+    def post(self, request, pk: int):
+        change = get_object_or_404(PayoutChange, pk=pk)
+        form = PayoutReviewForm(request.POST)
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "reject"):
+            messages.error(request, _("Choose approve or reject."))
+        elif not form.is_valid():
+            messages.error(request, _("The note is too long."))
+        else:
+            try:
+                services.payout_change_review(
+                    change=change, by=request.user, approve=decision == "approve", note=form.cleaned_data["note"]
+                )
+                if decision == "approve":
+                    messages.success(request, _("The change is approved and in force."))
+                else:
+                    messages.success(request, _("The change is rejected."))
+            except ValidationError as error:
+                _flash_error(request, error)
+        return redirect("producers:payout_review_queue")

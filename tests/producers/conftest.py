@@ -1,14 +1,29 @@
 """Fixtures for the producer tests: real Thai and Japanese places, groups with their members."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from places.models import Place
-from producers.models import ProducerMembership
+from producers.models import Producer, ProducerMembership, ProducerStateChange
 from tests.factories import ProducerFactory, ProducerMembershipFactory, UserFactory
 
 
 def tambon_of(province: Place, index: int = 0) -> Place:
     return Place.objects.filter(level="subdistrict", parent__parent=province).order_by("code")[index]
+
+
+def settle(producer: Producer, *, days: int = 60) -> Producer:
+    """Make `producer` an established group, no longer new for payout changes: registered,
+    verified and joined by every present member `days` ago."""
+    past = timezone.now() - timedelta(days=days)
+    Producer.objects.filter(pk=producer.pk).update(state=Producer.State.VERIFIED, created_at=past)
+    ProducerStateChange.objects.create(producer=producer, from_state=Producer.State.PENDING, to_state=Producer.State.VERIFIED)
+    ProducerStateChange.objects.filter(producer=producer, to_state=Producer.State.VERIFIED).update(changed_at=past)
+    ProducerMembership.objects.filter(producer=producer).update(joined_at=past)
+    producer.refresh_from_db()
+    return producer
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ def change_form_data(producer, **changes) -> dict:
         "bank_account_number": "",
         "promptpay_id": "",
     }
-    for prefix in ("memberships", "photos", "state_changes"):
+    for prefix in ("memberships", "photos", "state_changes", "payout_changes"):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
     return data | changes
 

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from places.models import Place
 from producers import services
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
-from tests.factories import UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory
 from tests.producers import imagefiles
-from tests.producers.conftest import tambon_of
+from tests.producers.conftest import settle, tambon_of
 
 REGISTRATION = {
     "name": "กลุ่มทอผ้าไหมบ้านท่าสว่าง",
@@ -375,9 +375,11 @@ def test_one_person_is_a_member_of_a_group_at_most_once(manager_a, group_a):
 
 @pytest.mark.parametrize("promptpay_id", ["0812345678", "1234567890123", ""])
 def test_a_manager_sets_the_payment_details(manager_a, group_a, promptpay_id):
+    settle(group_a)
     services.producer_update_payment(
         producer=group_a,
         by=manager_a,
+        password=TEST_PASSWORD,
         bank_name="Krungthai",
         bank_account_name="Tha Sawang Silk Weavers",
         bank_account_number="123-4-56789-0",
@@ -391,7 +393,7 @@ def test_a_manager_sets_the_payment_details(manager_a, group_a, promptpay_id):
 @pytest.mark.parametrize("promptpay_id", ["12345", "081234567", "+66812345678", "08123456789", "abcdefghij"])
 def test_a_promptpay_id_must_be_a_mobile_number_or_an_id(manager_a, group_a, promptpay_id):
     with pytest.raises(ValidationError) as error:
-        services.producer_update_payment(producer=group_a, by=manager_a, promptpay_id=promptpay_id)
+        services.producer_update_payment(producer=group_a, by=manager_a, promptpay_id=promptpay_id, password=TEST_PASSWORD)
 
     assert "promptpay_id" in error.value.message_dict
     group_a.refresh_from_db()
@@ -400,14 +402,14 @@ def test_a_promptpay_id_must_be_a_mobile_number_or_an_id(manager_a, group_a, pro
 
 def test_a_bank_account_number_must_be_digits(manager_a, group_a):
     with pytest.raises(ValidationError) as error:
-        services.producer_update_payment(producer=group_a, by=manager_a, bank_account_number="12<script>")
+        services.producer_update_payment(producer=group_a, by=manager_a, bank_account_number="12<script>", password=TEST_PASSWORD)
 
     assert "bank_account_number" in error.value.message_dict
 
 
 def test_a_plain_member_cannot_change_the_payment_details(member_a, group_a):
     with pytest.raises(PermissionDenied):
-        services.producer_update_payment(producer=group_a, by=member_a, promptpay_id="0812345678")
+        services.producer_update_payment(producer=group_a, by=member_a, promptpay_id="0812345678", password=TEST_PASSWORD)
 
     group_a.refresh_from_db()
     assert group_a.promptpay_id == ""
@@ -415,12 +417,12 @@ def test_a_plain_member_cannot_change_the_payment_details(member_a, group_a):
 
 def test_a_manager_of_another_group_cannot_change_the_payment_details(manager_b, group_a):
     with pytest.raises(PermissionDenied):
-        services.producer_update_payment(producer=group_a, by=manager_b, promptpay_id="0812345678")
+        services.producer_update_payment(producer=group_a, by=manager_b, promptpay_id="0812345678", password=TEST_PASSWORD)
 
 
 def test_update_payment_refuses_other_fields(manager_a, group_a):
     with pytest.raises(ValueError):
-        services.producer_update_payment(producer=group_a, by=manager_a, state="verified")
+        services.producer_update_payment(producer=group_a, by=manager_a, state="verified", password=TEST_PASSWORD)
 
 
 # --- logo and photos -----------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from places.models import Place
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto
 from producers.selectors import DIRECTORY_PAGE_SIZE
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.factories import UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory
 from tests.producers import imagefiles
-from tests.producers.conftest import tambon_of
+from tests.producers.conftest import settle, tambon_of
 from tests.producers.factories import ProducerPhotoFactory
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -418,11 +418,15 @@ def test_a_plain_member_gets_403_on_member_changes_and_invitations(client, manag
 
 
 def test_a_manager_changes_the_payment_details(client, manager_a, group_a):
+    settle(group_a)
     log_in(client, manager_a)
 
     response = client.post(
         "/dashboard/payment/",
-        {"bank_name": "Krungthai", "bank_account_name": "Weavers", "bank_account_number": "123-4-56789-0", "promptpay_id": "0812345678"},
+        {
+            "bank_name": "Krungthai", "bank_account_name": "Weavers", "bank_account_number": "123-4-56789-0",
+            "promptpay_id": "0812345678", "password": TEST_PASSWORD,
+        },
     )
 
     assert response.status_code == 302
