@@ -70,6 +70,8 @@ class ReviewForm(forms.Form):
 
 class OrderFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=[("", _("All"))] + list(Order.State.choices), required=False)
+    # Orders with one product in them, from a listing's "reserved in unpaid orders" link.
+    product = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
 
 class SalesTermsForm(forms.ModelForm):

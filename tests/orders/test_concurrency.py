@@ -121,6 +121,7 @@ def test_the_same_checkout_submitted_twice_at_once_places_one_order_set(places, 
     assert Product.objects.get(pk=pillow.pk).stock == 4
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 @pytest.mark.django_db(transaction=True)
 def test_two_checkout_pages_posting_the_same_token_at_once_place_one_order(places, categories, shop, buyer):
     """Two tabs (two sessions of one buyer) posting the same checkout form together."""
