@@ -333,3 +333,8 @@ def test_a_buyer_from_another_group_still_reviews(buyer, manager, other_shop, sc
     services.review_create(line=order.lines.get(), buyer=buyer, rating=5, text="Lovely weave")
     assert Review.objects.count() == 1
 
+
+
+def test_the_sales_terms_tell_the_producer_how_long_each_method_holds(client, manager):
+    page = log_in(client, manager).get("/dashboard/sales-terms/").content.decode()
+    assert "Unpaid PromptPay orders are held at most 2 hours and bank transfers 24 hours" in page
