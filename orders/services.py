@@ -541,7 +541,7 @@ def _hold_for_slip(order: Order) -> None:
     placement, however short the method's hold: the buyer has paid and the producer still has
     to confirm."""
     until = order.created_at + timedelta(hours=sales_terms_for(order.producer).unpaid_expiry_hours)
-    if order.expires_at and order.expires_at < until:
+    if order.expires_at and timezone.now() <= order.expires_at < until:
         Order.objects.filter(pk=order.pk, state=Order.State.PENDING_PAYMENT, expires_at__lt=until).update(expires_at=until)
         order.expires_at = until
 

@@ -338,3 +338,14 @@ def test_a_buyer_from_another_group_still_reviews(buyer, manager, other_shop, sc
 def test_the_sales_terms_tell_the_producer_how_long_each_method_holds(client, manager):
     page = log_in(client, manager).get("/dashboard/sales-terms/").content.decode()
     assert "Unpaid PromptPay orders are held at most 2 hours and bank transfers 24 hours" in page
+
+
+def test_a_slip_sent_after_the_hold_ran_out_extends_nothing(buyer, scarf):
+    order = place_one(buyer, scarf, payment=PaymentMethod.PROMPTPAY)
+    late = timezone.now() - timedelta(minutes=1)
+    Order.objects.filter(pk=order.pk).update(expires_at=late)
+    order.refresh_from_db()
+    services.slip_upload(order=order, buyer=buyer, upload=imagefiles.upload("slip.png", imagefiles.png_bytes(), "image/png"))
+    order.refresh_from_db()
+    assert order.expires_at == late
+    assert services.orders_expire() == 1
