@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,8 @@ class ReviewForm(forms.Form):
 
 class OrderFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=[("", _("All"))] + list(Order.State.choices), required=False)
+    # Orders with one product in them, from a listing's "reserved in unpaid orders" link.
+    product = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
 
 class SalesTermsForm(forms.ModelForm):
@@ -77,6 +80,14 @@ class SalesTermsForm(forms.ModelForm):
         model = SalesTerms
         fields = ["accepts_bank_transfer", "accepts_promptpay", "accepts_cash_on_delivery", "accepts_pay_at_stall",
                   "flat_shipping_rate", "unpaid_expiry_hours"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        holds = settings.ORDERS_PAYMENT_HOLD_HOURS
+        self.fields["unpaid_expiry_hours"].help_text = _(
+            "Unpaid PromptPay orders are held at most %(promptpay)s hours and bank transfers %(transfer)s hours, "
+            "or less if you allow less here; a transfer slip sent in time keeps the order for your full time."
+        ) % {"promptpay": holds.get("promptpay", "–"), "transfer": holds.get("bank_transfer", "–")}
 
 
 ShippingBandFormSet = inlineformset_factory(

@@ -6,9 +6,11 @@ A provider answers: does it need the buyer to upload a transfer slip, does an un
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 import segno
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from promptpay_qr import generate_payload
 
@@ -34,6 +36,18 @@ class PaymentProvider:
 
     def instructions(self, order) -> PaymentInstructions:
         return PaymentInstructions(method=self.method, accepts_slip=self.accepts_slip)
+
+    def unpaid_hold(self, terms) -> timedelta | None:
+        """How long an unpaid order holds its stock before it expires: the method's own hold
+        (settings.ORDERS_PAYMENT_HOLD_HOURS) when it pays at once, never longer than the
+        producer's `unpaid_expiry_hours`; None when unpaid orders do not expire."""
+        if not self.prepaid:
+            return None
+        hours = terms.unpaid_expiry_hours
+        own = settings.ORDERS_PAYMENT_HOLD_HOURS.get(str(self.method))
+        if own:
+            hours = min(hours, own)
+        return timedelta(hours=hours)
 
 
 class BankTransfer(PaymentProvider):

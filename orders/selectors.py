@@ -7,8 +7,9 @@ from django.db.models import Avg, Count, Prefetch, Sum
 
 from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
+from producers.models import ProducerMembership
 
-from .models import Cart, FavouriteProducer, FavouriteProduct, Order, PaymentSlip, Review
+from .models import Cart, FavouriteProducer, FavouriteProduct, Order, OrderLine, PaymentSlip, Review
 from .payments import provider_for
 from .services import payment_methods_for, sales_terms_for, shipping_cost
 
@@ -94,10 +95,13 @@ def buyer_order(*, user, number: str) -> Order:
     )
 
 
-def producer_orders(*, producer, state: str = "") -> list[Order]:
+def producer_orders(*, producer, state: str = "", product_id: int | None = None) -> list[Order]:
+    """The producer's orders, newest first, of one state and with one product when given."""
     orders = Order.objects.filter(producer=producer).select_related("buyer").prefetch_related("lines")
     if state:
         orders = orders.filter(state=state)
+    if product_id:
+        orders = orders.filter(pk__in=OrderLine.objects.filter(product_id=product_id).values("order_id"))
     return list(orders[:500])
 
 
@@ -119,6 +123,30 @@ def viewable_slip(*, user, number: str, slip_id: int) -> PaymentSlip:
 
 def order_counts(*, producer) -> dict[str, int]:
     return dict(Order.objects.filter(producer=producer).order_by().values_list("state").annotate(n=Count("*")))
+
+
+def may_review(*, user, order: Order) -> bool:
+    """Whether the order page offers the review form: not to members of the order's producer,
+    who do not review their own products."""
+    return not ProducerMembership.objects.filter(user=user, producer_id=order.producer_id).exists()
+
+
+@dataclass(frozen=True)
+class Reservation:
+    units: int
+    orders: int
+
+
+def unpaid_reservations(*, product_ids) -> dict[int, Reservation]:
+    """Per product, the units held by unpaid (pending payment) orders and how many orders hold
+    them, for the producer's listings: one aggregate query however many products."""
+    rows = (
+        OrderLine.objects.filter(product_id__in=list(product_ids), order__state=Order.State.PENDING_PAYMENT)
+        .values("product_id")
+        .annotate(units=Sum("quantity"), orders=Count("order_id", distinct=True))
+        .order_by()
+    )
+    return {row["product_id"]: Reservation(units=row["units"], orders=row["orders"]) for row in rows}
 
 
 def product_reviews(*, product_id: int, limit: int = 20) -> dict:

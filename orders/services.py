@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,11 +96,27 @@ def _public_product(product_ref) -> Product:
     return product
 
 
+def _refuse_own_products(*, user, products) -> None:
+    """Members of a producer do not buy its products: an order to one's own group would let one
+    mark it delivered and review it. Raises ValidationError naming them."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    producer_ids = {product.producer_id for product in products}
+    own = set(ProducerMembership.objects.filter(user=user, producer_id__in=producer_ids).values_list("producer_id", flat=True))
+    names = [product.name for product in products if product.producer_id in own]
+    if names:
+        raise ValidationError(
+            _("You cannot buy your own group's products: %(names)s. Remove them from your cart.") % {"names": ", ".join(names)}
+        )
+
+
 @transaction.atomic
 def cart_add_item(*, cart: Cart, product, quantity: int) -> CartItem:
     """Put `quantity` of a public product (by id, slug or instance) in the cart, adding to what is
-    there. The total may not exceed the stock. Raises ValidationError."""
+    there. The total may not exceed the stock, and a member of the product's producer may not
+    add it (see _refuse_own_products). Raises ValidationError."""
     product = _public_product(product)
+    _refuse_own_products(user=cart.user, products=[product])
     if not isinstance(quantity, int) or quantity < 1 or quantity > MAX_QUANTITY:
         raise ValidationError({"quantity": _("Choose a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY}})
     item = CartItem.objects.select_for_update().filter(cart=cart, product=product).first()
@@ -227,6 +244,55 @@ def _return_stock(order: Order) -> None:
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
 
 
+def _expiry(*, now, terms: SalesTerms, payment: str):
+    hold = provider_for(payment).unpaid_hold(terms)
+    return now + hold if hold is not None else None
+
+
+def _check_unpaid_limits(*, buyer: User, items: list[CartItem], new_orders: int) -> None:
+    """One account may hold only so much stock with unpaid orders, so nobody can empty a product
+    by ordering without paying: at most ORDERS_UNPAID_ORDERS_PER_ACCOUNT unpaid orders at once,
+    and of each product at most the larger of ORDERS_UNPAID_UNITS_PER_PRODUCT units and
+    ORDERS_UNPAID_SHARE_PERCENT of its whole stock (in stock plus held by unpaid orders). The
+    caller holds the buyer's row lock, so two checkouts of one account are counted one after
+    the other. Raises ValidationError naming the limit (and the products over it)."""
+    unpaid = Order.objects.filter(buyer=buyer, state=Order.State.PENDING_PAYMENT).count()
+    max_orders = settings.ORDERS_UNPAID_ORDERS_PER_ACCOUNT
+    if unpaid + new_orders > max_orders:
+        raise ValidationError(
+            _(
+                "You have %(unpaid)s unpaid orders; one account may have at most %(limit)s at once. "
+                "Pay for or cancel an order before placing more."
+            )
+            % {"unpaid": unpaid, "limit": max_orders}
+        )
+    held = {
+        row["product_id"]: row
+        for row in OrderLine.objects.filter(
+            order__state=Order.State.PENDING_PAYMENT, product_id__in=[item.product_id for item in items]
+        )
+        .values("product_id")
+        .annotate(reserved=Sum("quantity"), mine=Sum("quantity", filter=Q(order__buyer=buyer)))
+        .order_by()
+    }
+    over = []
+    for item in items:
+        row = held.get(item.product_id, {})
+        whole_stock = item.product.stock + (row.get("reserved") or 0)
+        limit = max(settings.ORDERS_UNPAID_UNITS_PER_PRODUCT, whole_stock * settings.ORDERS_UNPAID_SHARE_PERCENT // 100)
+        mine = row.get("mine") or 0
+        if mine + item.quantity > limit:
+            over.append(
+                _(
+                    "%(name)s: one account may hold at most %(limit)s unpaid (you hold %(mine)s in unpaid orders "
+                    "and asked for %(quantity)s). Pay for your unpaid orders first, or order fewer."
+                )
+                % {"name": item.product.name, "limit": limit, "mine": mine, "quantity": item.quantity}
+            )
+    if over:
+        raise ValidationError(over)
+
+
 def _address_text(address: dict) -> str:
     parts = [address.get("address_line", ""), address.get("subdistrict", ""), address.get("district", ""),
              address.get("province", ""), address.get("postcode", ""), address.get("country", "")]
@@ -259,6 +325,9 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
     placed = list(Order.objects.filter(buyer=buyer, checkout_token=checkout_token))
     if placed:
         return placed
+    # One checkout of an account at a time: the unpaid limits count the account's orders, and a
+    # checkout running alongside (another tab, another cart) must be counted with them.
+    User.objects.select_for_update(no_key=True).filter(pk=buyer.pk).first()
     cart = Cart.objects.select_for_update().get(pk=cart.pk)
     placed = list(Order.objects.filter(buyer=buyer, checkout_token=checkout_token))
     if placed:
@@ -270,6 +339,8 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
     if hidden:
         raise ValidationError(_("No longer for sale: %(names)s. Remove them from your cart.") % {"names": ", ".join(hidden)})
     _validate_address(address)
+    # Membership may have come after the products went into the cart.
+    _refuse_own_products(user=buyer, products=[item.product for item in items])
 
     by_producer: dict[int, list[CartItem]] = defaultdict(list)
     for item in items:
@@ -281,6 +352,7 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
         if choice is None:
             raise ValidationError(_("Choose delivery and payment for %(name)s.") % {"name": producer.display_name})
         plans.append((producer, producer_items, _validated_choice(producer, choice)))
+    _check_unpaid_limits(buyer=buyer, items=items, new_orders=len(plans))
 
     orders = []
     now = timezone.now()
@@ -305,7 +377,7 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
             ship_phone=address["phone"],
             ship_email=address["email"],
             ship_address=_address_text(address) if choice.delivery == DeliveryMethod.SHIPPING else "",
-            expires_at=now + timedelta(hours=terms.unpaid_expiry_hours) if provider_for(choice.payment).prepaid else None,
+            expires_at=_expiry(now=now, terms=terms, payment=choice.payment),
         )
         order.full_clean(exclude=["pickup_event"])
         order.save()
@@ -483,12 +555,23 @@ def slip_upload(*, order: Order, buyer: User, upload) -> PaymentSlip:
             slip.order = order
             slip.image.save(f"{uuid.uuid4().hex}.jpg", content, save=False)
             slip.save()
+            _hold_for_slip(order)
             emails.order_notify(order=order, event="slip")
     except BaseException:
         if slip.image.name:
             slip.image.storage.delete(slip.image.name)
         raise
     return slip
+
+
+def _hold_for_slip(order: Order) -> None:
+    """A slip sent in time keeps the order (and its stock) until the producer's own expiry from
+    placement, however short the method's hold: the buyer has paid and the producer still has
+    to confirm."""
+    until = order.created_at + timedelta(hours=sales_terms_for(order.producer).unpaid_expiry_hours)
+    if order.expires_at and timezone.now() <= order.expires_at < until:
+        Order.objects.filter(pk=order.pk, state=Order.State.PENDING_PAYMENT, expires_at__lt=until).update(expires_at=until)
+        order.expires_at = until
 
 
 @transaction.atomic
@@ -518,10 +601,15 @@ def slip_review(*, slip: PaymentSlip, by: User, accept: bool, note: str = "") ->
 
 @transaction.atomic
 def review_create(*, line: OrderLine, buyer: User, rating: int, text: str) -> Review:
-    """One review per delivered order line, by its buyer, 1–5 stars with text."""
-    line = OrderLine.objects.select_related("order").get(pk=line.pk)
+    """One review per delivered order line, by its buyer, 1–5 stars with text. Members of the
+    product's producer do not review their own products. Raises PermissionDenied or
+    ValidationError."""
+    line = OrderLine.objects.select_related("order", "product").get(pk=line.pk)
     if line.order.buyer_id != buyer.pk:
         raise PermissionDenied
+    producer_ids = {line.order.producer_id} | ({line.product.producer_id} if line.product else set())
+    if ProducerMembership.objects.filter(user=buyer, producer_id__in=producer_ids).exists():
+        raise ValidationError(_("Members of a group cannot review its products."))
     if line.order.state != Order.State.DELIVERED:
         raise ValidationError(_("You can review a product once your order is delivered."))
     if line.product_id is None:

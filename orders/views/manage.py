@@ -26,9 +26,11 @@ class ProducerOrderListView(ProducerMemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = OrderFilterForm(self.request.GET)
         state = form.cleaned_data["state"] if form.is_valid() else ""
+        product_id = form.cleaned_data["product"] if form.is_valid() else None
         return super().get_context_data(**kwargs) | {
             "filter_form": form,
-            "orders": producer_orders(producer=self.producer, state=state),
+            "orders": producer_orders(producer=self.producer, state=state, product_id=product_id),
+            "product_id": product_id,
             "counts": order_counts(producer=self.producer),
             "states": Order.State.choices,
             "state": state,

@@ -19,7 +19,7 @@ from .. import services
 from ..forms import AddressForm, AddToCartForm, CancelForm, CartQuantityForm, ReviewForm, SlipForm
 from ..models import BuyerAddress, DeliveryMethod, Order, OrderLine, PaymentSlip
 from ..payments import provider_for
-from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites, viewable_slip
+from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites, may_review, viewable_slip
 
 CHECKOUT_TOKEN_KEY = "checkout_token"
 
@@ -197,6 +197,7 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
             "slip_form": kwargs.get("slip_form") or SlipForm(),
             "cancel_form": CancelForm(),
             "review_form": ReviewForm(),
+            "may_review": order.state == Order.State.DELIVERED and may_review(user=self.request.user, order=order),
         }
 
     def post(self, request, number: str):

@@ -204,6 +204,23 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # together. Prices themselves are always shown and charged in the producer's own currency.
 CURRENCY_REFERENCE_RATES = {"THB": 1, "JPY": 0.23, "KHR": 0.0085, "LAK": 0.0016, "MMK": 0.016, "VND": 0.0013}
 
+# --- Fair stock -------------------------------------------------------------------------------
+# Unpaid orders hold stock, so one account may hold only so much of it unpaid: at most this many
+# unpaid orders at once across the site, and of any one product at most the larger of a few
+# units and a share of its whole stock (in stock plus held by unpaid orders). Checkout refuses
+# beyond that with a message naming the product and the limit.
+ORDERS_UNPAID_ORDERS_PER_ACCOUNT = env_int("ORDERS_UNPAID_ORDERS_PER_ACCOUNT", 5)
+ORDERS_UNPAID_UNITS_PER_PRODUCT = env_int("ORDERS_UNPAID_UNITS_PER_PRODUCT", 2)
+ORDERS_UNPAID_SHARE_PERCENT = env_int("ORDERS_UNPAID_SHARE_PERCENT", 25)
+# How long an unpaid order of a method that pays at once holds its stock (hours), never longer
+# than the producer's own limit: a PromptPay QR is paid in minutes, a transfer within a day.
+# A transfer slip sent in time extends the hold to the producer's own limit, so a producer slow
+# to confirm never loses a paid order. Methods not named here hold for the producer's limit.
+ORDERS_PAYMENT_HOLD_HOURS = {
+    "promptpay": env_int("ORDERS_PROMPTPAY_HOLD_HOURS", 2),
+    "bank_transfer": env_int("ORDERS_BANK_TRANSFER_HOLD_HOURS", 24),
+}
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -81,6 +81,15 @@ def other_buyer(db):
 
 
 @pytest.fixture
+def unpaid_limits_raised(settings):
+    """For tests about something else (stock, expiry, cancelling, query counts) that let one
+    account hold more unpaid orders or units than the fair-stock limits allow: the limits set
+    out of their way. tests/orders/test_fair_stock.py checks the limits themselves."""
+    settings.ORDERS_UNPAID_ORDERS_PER_ACCOUNT = 100
+    settings.ORDERS_UNPAID_UNITS_PER_PRODUCT = 100
+
+
+@pytest.fixture
 def buyer_client(client, buyer):
     return log_in(client, buyer)
 

@@ -52,6 +52,7 @@ def bank_transfer_shipping(*producers) -> dict:
 # --- The service ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_order_place_makes_one_order_per_producer_with_catalogue_prices_copied(buyer, shop, other_shop, scarf, pillow):
     shawl = listing(shop, name_en="Lotus silk shawl", price=Decimal("1200.00"), stock=3, weight_grams=300)
     orders = place_order(buyer, (scarf, 2), (shawl, 1), (pillow, 3))
@@ -114,6 +115,7 @@ def test_order_place_charges_the_price_at_placement_not_when_added(buyer, shop, 
     assert order.total == Decimal("1450.00")
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_order_place_uses_the_producers_weight_bands(buyer, shop, scarf):
     terms = SalesTerms.objects.get(producer=shop)
     ShippingBand.objects.create(terms=terms, max_weight_grams=500, price=Decimal("40.00"))
@@ -123,6 +125,7 @@ def test_order_place_uses_the_producers_weight_bands(buyer, shop, scarf):
     assert place_one(buyer, scarf, 3, payment=PaymentMethod.CASH_ON_DELIVERY).shipping_cost == Decimal("90.00")  # 600 g
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_order_place_refuses_more_than_stock_and_saves_nothing(buyer, shop, scarf):
     cart = fill_cart(buyer, (scarf, 3))
     catalogue_services.product_set_stock(product=scarf, stock=2)
@@ -134,6 +137,7 @@ def test_order_place_refuses_more_than_stock_and_saves_nothing(buyer, shop, scar
     assert cart.items.get().quantity == 3
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_order_place_takes_all_stock_or_none(buyer, shop, other_shop, scarf, pillow):
     """When one product is short, nothing is taken from the others, in any of the orders."""
     cart = fill_cart(buyer, (scarf, 2), (pillow, 5))
@@ -233,7 +237,10 @@ def test_an_unknown_delivery_method_is_refused(buyer, shop, scarf):
         place_one(buyer, scarf, delivery="drone")
 
 
-def test_prepaid_orders_expire_after_the_producers_hours_and_cash_on_delivery_does_not(buyer, shop, scarf):
+@pytest.mark.usefixtures("unpaid_limits_raised")
+def test_prepaid_orders_expire_after_the_producers_hours_and_cash_on_delivery_does_not(settings, buyer, shop, scarf):
+    # The methods' own holds longer than the producer's: the producer's hours decide.
+    settings.ORDERS_PAYMENT_HOLD_HOURS = {"bank_transfer": 72, "promptpay": 72}
     SalesTerms.objects.filter(producer=shop).update(unpaid_expiry_hours=24)
     before = timezone.now()
     transfer = place_one(buyer, scarf)
@@ -425,6 +432,7 @@ def test_checkout_gives_a_new_token_after_placing(buyer_client, buyer, shop, sca
     assert checkout_token(buyer_client) != token
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_checkout_when_stock_ran_out_says_sold_out(buyer_client, buyer, shop, scarf):
     fill_cart(buyer, (scarf, 3))
     token = checkout_token(buyer_client)

@@ -10,6 +10,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 
@@ -121,6 +122,7 @@ def test_the_same_checkout_submitted_twice_at_once_places_one_order_set(places, 
     assert Product.objects.get(pk=pillow.pk).stock == 4
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 @pytest.mark.django_db(transaction=True)
 def test_two_checkout_pages_posting_the_same_token_at_once_place_one_order(places, categories, shop, buyer):
     """Two tabs (two sessions of one buyer) posting the same checkout form together."""
@@ -137,3 +139,53 @@ def test_two_checkout_pages_posting_the_same_token_at_once_place_one_order(place
         assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
     assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 3
     assert list(order.lines.values_list("quantity", flat=True)) == [3]
+
+
+def carts_of_one_account(buyer, *products) -> list[Cart]:
+    """One cart per product, each holding one unit, all to be checked out by `buyer` at once (as
+    tabs of several sessions would): the account's own cart and anonymous sessions' carts."""
+    carts = [fill_cart(buyer, (products[0], 1))]
+    for product in products[1:]:
+        cart = Cart.objects.create()
+        services.cart_add_item(cart=cart, product=product, quantity=1)
+        carts.append(cart)
+    return carts
+
+
+def check_out_all_at_once(buyer, carts, producer) -> tuple[list, list]:
+    choice = {producer.pk: ProducerChoice(delivery=DeliveryMethod.SHIPPING, payment=PaymentMethod.BANK_TRANSFER)}
+    results = run_at_once(
+        len(carts),
+        lambda index: services.order_place(
+            buyer=buyer, cart=carts[index], checkout_token=f"tab-{index}", address=ADDRESS, choices=choice
+        ),
+    )
+    placed = [result for result in results if isinstance(result, list)]
+    refused = [result for result in results if isinstance(result, ValidationError) and not isinstance(result, SoldOut)]
+    assert len(placed) + len(refused) == len(carts), results
+    return placed, refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_accounts_checkouts_at_once_hold_no_more_than_its_share_of_a_product(places, categories, shop, buyer):
+    """Four checkouts of one unit each, at once: only the two units one account may hold unpaid
+    of ten are placed; the account's row lock counts each checkout after the one before."""
+    scarf = listing(shop, name_en="Mudmee silk scarf", stock=IN_STOCK)
+    placed, refused = check_out_all_at_once(buyer, carts_of_one_account(buyer, scarf, scarf, scarf, scarf), shop)
+    assert (len(placed), len(refused)) == (2, 2)
+    for error in refused:
+        assert "Mudmee silk scarf: one account may hold at most 2 unpaid" in error.messages[0]
+    assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 2
+    assert sum(OrderLine.objects.values_list("quantity", flat=True)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_accounts_checkouts_at_once_place_no_more_unpaid_orders_than_allowed(places, categories, settings, shop, buyer):
+    settings.ORDERS_UNPAID_ORDERS_PER_ACCOUNT = 2
+    products = [listing(shop, name_en=f"Mudmee scarf {n}", stock=IN_STOCK) for n in range(4)]
+    placed, refused = check_out_all_at_once(buyer, carts_of_one_account(buyer, *products), shop)
+    assert (len(placed), len(refused)) == (2, 2)
+    for error in refused:
+        assert "at most 2 at once" in error.messages[0]
+    assert Order.objects.filter(buyer=buyer).count() == 2
+    assert sum(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("stock", flat=True)) == 4 * IN_STOCK - 2

@@ -135,6 +135,7 @@ def test_expiry_tells_the_buyer_the_order_is_cancelled(buyer, manager, scarf, dj
     assert "Not paid in time." in messages[BUYER].body
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_nothing_is_sent_when_placing_fails(buyer, manager, shop, scarf, django_capture_on_commit_callbacks):
     cart = fill_cart(buyer, (scarf, 5))
     catalogue_services.product_set_stock(product=scarf, stock=4)

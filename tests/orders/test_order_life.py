@@ -208,6 +208,7 @@ def test_another_producer_and_another_buyer_cannot_move_an_order(buyer, other_bu
 # --- Cancelling and expiry return the stock -----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_cancelling_an_unpaid_order_returns_its_stock(buyer, manager, shop, scarf):
     shawl = listing(shop, name_en="Lotus silk shawl", stock=4)
     (order,) = place_order(buyer, (scarf, 3), (shawl, 4))
@@ -249,6 +250,7 @@ def past_due(order: Order, hours: int = 1) -> Order:
     return order
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_orders_expire_cancels_unpaid_orders_past_their_time_and_returns_stock(buyer, manager, scarf, pillow):
     transfer = place_one(buyer, scarf, 3)
     promptpay = place_one(buyer, pillow, 2, payment=PaymentMethod.PROMPTPAY)
@@ -275,6 +277,7 @@ def test_order_expire_if_due_leaves_an_order_in_time_alone(buyer, scarf):
     assert stock_of(scarf) == 9
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_an_order_past_its_time_expires_when_the_buyer_opens_it(buyer_client, buyer, scarf):
     order = past_due(place_one(buyer, scarf, 4))
     assert stock_of(scarf) == 6
@@ -342,6 +345,7 @@ def test_the_producer_does_not_see_orders_as_a_buyer(client, buyer, manager, sca
     assert log_in(client, manager).get(f"/orders/{order.number}/").status_code == 404
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_the_buyer_cancels_an_unpaid_order_from_its_page(buyer_client, buyer, scarf):
     order = place_one(buyer, scarf, 3)
     response = buyer_client.post(f"/orders/{order.number}/", {"action": "cancel", "reason": "Ordered twice"}, follow=True)
@@ -440,6 +444,7 @@ def test_order_totals_are_shown_in_the_producers_currency(buyer_client, buyer, s
     assert "1,750" in page
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_the_expire_orders_command_cancels_what_is_due(buyer, scarf):
     due = past_due(place_one(buyer, scarf, 2))
     in_time = place_one(buyer, scarf, 1)

@@ -26,6 +26,7 @@ def test_the_cart_page_queries_do_not_grow_with_its_items(buyer_client, buyer, s
         buyer_client.get("/cart/")
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 def test_the_buyers_order_list_queries_do_not_grow_with_the_orders(buyer_client, buyer, scarf):
     place_one(buyer, scarf)
     one = queries_for(buyer_client, "/orders/")
@@ -34,6 +35,7 @@ def test_the_buyers_order_list_queries_do_not_grow_with_the_orders(buyer_client,
     assert queries_for(buyer_client, "/orders/") == one
 
 
+@pytest.mark.usefixtures("unpaid_limits_raised")
 @pytest.mark.parametrize("url", ["/dashboard/orders/", "/dashboard/orders/export.csv"])
 def test_the_producers_order_list_and_csv_queries_do_not_grow_with_the_orders(client, buyer, manager, scarf, url):
     log_in(client, manager)
