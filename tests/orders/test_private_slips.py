@@ -266,7 +266,7 @@ def test_slip_uploads_past_the_limit_for_one_order_get_429_and_store_nothing(
     assert send_slip(buyer_client, other_order).status_code == 302, "another order has its own count"
 
 
-def test_slip_uploads_past_the_limit_for_one_account_get_429_and_store_nothing(buyer_client, buyer, scarf, fixed_clock):
+def test_slip_uploads_past_the_limit_for_one_account_get_429_and_store_nothing(buyer_client, buyer, scarf, fixed_clock, unpaid_limits_raised):
     orders = [place_one(buyer, scarf) for _ in range(3)]
     # Refused files count too: each costs a decoding.
     for order, attempts in zip(orders, (4, 4, 2)):
