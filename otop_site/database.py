@@ -35,6 +35,9 @@ import psycopg
 
 logger = logging.getLogger(__name__)
 
+# A health check's answer stands for this long: a burst of checks (or of visitors to /healthz)
+# opens one connection a second, not one each.
+PROBE_FRESH_SECONDS = 1.0
 # How often the watchdog looks for round trips past their deadline: the answer to a hung
 # server comes at most this much after DATABASE_ANSWER_TIMEOUT.
 WATCHDOG_INTERVAL_SECONDS = 0.1
@@ -125,40 +128,49 @@ class DatabaseProbe:
     """A health check that never waits longer than its timeout and never piles up.
 
     Each check opens a fresh connection (not one from the pool), so it also notices a server
-    that no longer accepts connections while old ones still work.
+    that no longer accepts connections while old ones still work. A check finished less than
+    PROBE_FRESH_SECONDS ago answers for the next ones.
     """
 
-    def __init__(self):
+    def __init__(self, fresh_seconds: float = PROBE_FRESH_SECONDS):
+        self._fresh_seconds = fresh_seconds
         self._lock = threading.Lock()
         self._running: Future | None = None
         self._started = 0.0
+        self._finished = 0.0
+        self._server: tuple = ()
 
     def answers(self, connection_params: dict, *, timeout: float) -> bool:
         """Whether the server answers ``SELECT 1`` on a new connection within ``timeout`` seconds."""
+        server = tuple(str(connection_params.get(name)) for name in ("host", "port", "dbname", "user"))
         with self._lock:
-            if self._running is None or self._running.done():
-                self._running = Future()
-                self._started = time.monotonic()
-                threading.Thread(
-                    target=self._probe, args=(connection_params, self._running), name="database-probe", daemon=True
-                ).start()
-            elif time.monotonic() - self._started > timeout:
-                return False  # the last probe is stuck: the database is not answering
             running = self._running
+            if running is not None and not running.done():
+                if time.monotonic() - self._started > timeout:
+                    return False  # the last probe is stuck: the database is not answering
+            elif running is not None and server == self._server and time.monotonic() - self._finished < self._fresh_seconds:
+                return running.result()
+            else:
+                running = self._running = Future()
+                self._started = time.monotonic()
+                self._server = server
+                threading.Thread(target=self._probe, args=(connection_params, running), name="database-probe", daemon=True).start()
         try:
             return running.result(timeout=timeout)
         except FutureTimeout:
             return False
 
-    @staticmethod
-    def _probe(connection_params: dict, result: Future) -> None:
+    def _probe(self, connection_params: dict, result: Future) -> None:
         try:
             with GuardedConnection.connect(**connection_params, autocommit=True) as conn:
                 conn.execute("SELECT 1").fetchone()
         except Exception:  # noqa: BLE001 - any failure means "down"; the probe must always report
-            result.set_result(False)
+            answer = False
         else:
-            result.set_result(True)
+            answer = True
+        with self._lock:
+            self._finished = time.monotonic()
+        result.set_result(answer)
 
 
 probe = DatabaseProbe()
