@@ -82,20 +82,21 @@ class RoundTripWatchdog:
             now = time.monotonic()
             with self._lock:
                 overdue = [token for token, (deadline, _fileno) in self._deadlines.items() if deadline <= now]
-                for token in overdue:
-                    _deadline, fileno = self._deadlines.pop(token)
-                    self._shut(fileno)
+                shut = sum(self._shut(self._deadlines.pop(token)[1]) for token in overdue)
+            if shut:
+                self.dropped += shut
+                logger.warning("The database did not answer in time: %d connection(s) dropped.", shut)
 
-    def _shut(self, fileno: int) -> None:
+    @staticmethod
+    def _shut(fileno: int) -> bool:
         try:
             # A duplicate descriptor: shutting it ends the connection for libpq's copy too,
             # and closing it leaves libpq's own descriptor alone.
             with socket.socket(fileno=os.dup(fileno)) as sock:
                 sock.shutdown(socket.SHUT_RDWR)
         except OSError:
-            return
-        self.dropped += 1
-        logger.warning("The database did not answer in time: its connection was dropped.")
+            return False
+        return True
 
 
 watchdog = RoundTripWatchdog()
