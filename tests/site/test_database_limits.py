@@ -221,6 +221,12 @@ def assert_styled_503(answer: Answer) -> None:
     assert answer.headers.get("Retry-After") == "30"
 
 
+def report(case: str, health: list, pages: list) -> None:
+    """The figures, for `pytest -s`."""
+    print(f"{case}: /healthz " + ", ".join(f"{a.status} in {a.seconds:.2f} s" for a in health))
+    print(f"{case}: pages " + ", ".join(f"{a.status} in {a.seconds:.2f} s" if isinstance(a, Answer) else repr(a) for a in pages))
+
+
 # --- A hung database --------------------------------------------------------------------------
 
 
@@ -232,6 +238,7 @@ def test_while_the_postmaster_is_stopped_healthz_answers_503_within_a_second_and
     finally:
         resume(processes)
 
+    report("postmaster stopped", health, pages)
     assert [answer.status for answer in health] == [503, 503, 503]
     assert max(answer.seconds for answer in health) < 1, [answer.seconds for answer in health]
     for page in pages:
@@ -253,6 +260,7 @@ def test_while_every_server_process_is_stopped_pages_answer_the_styled_503_withi
     finally:
         resume(processes)
 
+    report("every server process stopped", health + [health_while_pages_wait], pages)
     assert [answer.status for answer in health] == [503, 503, 503]
     assert max(answer.seconds for answer in health + [health_while_pages_wait]) < 1
     for page in pages:
