@@ -107,8 +107,10 @@ def cluster():
             )
         yield server
     finally:
-        for process in server.every_process() if (pgdata / "postmaster.pid").exists() else []:
-            process.send_signal(signal.SIGCONT)
+        try:
+            resume(server.every_process())
+        except (FileNotFoundError, ValueError, psutil.NoSuchProcess):
+            pass  # no server running
         subprocess.run([str(binaries / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"], user=user, capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
 
