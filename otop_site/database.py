@@ -146,10 +146,11 @@ class DatabaseProbe:
         server = tuple(str(connection_params.get(name)) for name in ("host", "port", "dbname", "user"))
         with self._lock:
             running = self._running
-            if running is not None and not running.done():
+            same_server = running is not None and server == self._server
+            if same_server and not running.done():
                 if time.monotonic() - self._started > timeout:
                     return False  # the last probe is stuck: the database is not answering
-            elif running is not None and server == self._server and time.monotonic() - self._finished < self._fresh_seconds:
+            elif same_server and time.monotonic() - self._finished < self._fresh_seconds:
                 return running.result()
             else:
                 running = self._running = Future()
