@@ -3,7 +3,7 @@
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -11,18 +11,21 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .database import probe
+
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 with a small JSON body when the app and its database answer, 503 otherwise (SPEC §3)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+    """200 with a small JSON body when the app and its database answer, 503 otherwise.
+
+    The database must answer a fresh connection within HEALTHZ_TIMEOUT seconds (under one), so a
+    load balancer hears "down" at once from a hung server instead of waiting with it; the probe
+    runs in a thread of its own, one at a time (otop_site/database.py).
+    """
+    if not probe.answers(connection.get_connection_params(), timeout=settings.HEALTHZ_TIMEOUT):
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
 

@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -91,13 +91,55 @@ else:
 
     DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"].setdefault("OPTIONS", {})
+database_options = DATABASES["default"]["OPTIONS"]
 # Give up on an unreachable server after a few seconds (libpq would wait for the operating
 # system's TCP timeout, minutes), so pages and /healthz answer 503 while it is down.
 # `?connect_timeout=N` in DATABASE_URL overrides it.
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
-# Keep connections open between requests (checked before reuse), embedded server included.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
+database_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+# Time limits on a server that hangs (docs/operations.md says why each is needed):
+# - the server cancels a statement running longer than DATABASE_STATEMENT_TIMEOUT seconds;
+# - we drop a connection whose server has not answered one round trip DATABASE_ANSWER_TIMEOUT
+#   seconds after it was sent (a stopped server enforces nothing itself): otop_site/database.py;
+# - TCP keepalives and tcp_user_timeout end connections to a host that vanished (libpq ignores
+#   them on a unix socket, where the kernel knows at once).
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 4)
+DATABASE_ANSWER_TIMEOUT = env_float(
+    "DATABASE_ANSWER_TIMEOUT", DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT else 0
+)
+if DATABASE_STATEMENT_TIMEOUT:
+    # First, so a statement_timeout given in DATABASE_URL's options wins.
+    database_options["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000} {database_options.get('options', '')}".strip()
+    )
+DATABASE_KEEPALIVES_IDLE = env_int("DATABASE_KEEPALIVES_IDLE", 30)
+database_options.setdefault("keepalives", 1)
+database_options.setdefault("keepalives_idle", DATABASE_KEEPALIVES_IDLE)
+database_options.setdefault("keepalives_interval", 5)
+database_options.setdefault("keepalives_count", 3)
+# Unacknowledged data ends the connection no sooner than the keepalives would.
+database_options.setdefault("tcp_user_timeout", (DATABASE_KEEPALIVES_IDLE + 5 * 3) * 1000)
+# A bounded pool of connections per process: runserver's threads and gunicorn's workers never
+# hold more than DATABASE_POOL_SIZE connections each (plus one for the health check), and a
+# request waits at most DATABASE_POOL_TIMEOUT seconds for one, then gets the styled 503.
+# DATABASE_POOL_SIZE=0 turns the pool off (behind PgBouncer, say); then CONN_MAX_AGE applies.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 4)
+if DATABASE_POOL_SIZE > 0:
+    from otop_site.database import GuardedConnection
+
+    database_options["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 4),
+        "connection_class": GuardedConnection,
+    }
+    # The pool keeps the connections; Django gives each back at the end of the request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Keep connections open between requests (checked before reuse), embedded server included.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# /healthz answers 503 when the database has not answered a fresh connection within this time.
+HEALTHZ_TIMEOUT = env_float("HEALTHZ_TIMEOUT", 0.8)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------

@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("EMBEDDED_DATABASE_NAME", "otop_bench")
+# Seeding 100,000 products runs statements longer than a page's limit, and the order benchmark
+# races dozens of buyer threads in one process: no statement limit and no pool here.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+os.environ.setdefault("DATABASE_POOL_SIZE", "0")
 
 from .base import *  # noqa: E402, F403
 

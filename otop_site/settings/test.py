@@ -2,7 +2,13 @@
 
 import os
 
-from .base import *  # noqa: F403
+# Tests race up to thirty buyers, each a thread with its own connection, in one process: no
+# pool (it would make them queue). Statements get more time than a page on a loaded CI machine;
+# the limits themselves are tested on a server of their own (tests/site/test_database_limits.py).
+os.environ.setdefault("DATABASE_POOL_SIZE", "0")
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

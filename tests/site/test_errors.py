@@ -1,6 +1,7 @@
 """Error pages and /healthz (SPEC §3, §4): styled, in the visitor's language, 503 when the database is down."""
 
 import json
+import time
 
 import pytest
 from django.test import Client
@@ -121,6 +122,18 @@ def test_healthz_answers_503_json_when_the_database_is_down(client, database_dow
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == {"status": "unavailable", "database": "down"}
+
+
+def test_healthz_answers_503_within_a_second_when_the_database_hangs(client, database_hangs):
+    answers = []
+    for _ in range(3):
+        started = time.monotonic()
+        response = client.get("/healthz")
+        answers.append((response.status_code, time.monotonic() - started))
+
+    assert [status for status, _seconds in answers] == [503, 503, 503]
+    assert max(seconds for _status, seconds in answers) < 1, "a check never waits with a hung server"
     assert json.loads(response.content) == {"status": "unavailable", "database": "down"}
 
 

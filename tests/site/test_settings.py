@@ -33,7 +33,7 @@ def test_database_url_names_the_server_the_site_uses():
     assert database["HOST"] == "db.internal.example"
     assert database["PORT"] == 6543
     assert database["CONN_HEALTH_CHECKS"] is True
-    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_MAX_AGE"] == 0, "the pool keeps the connections, not Django"
 
 
 def test_an_unreachable_database_server_is_given_up_on_after_a_few_seconds():
@@ -46,16 +46,75 @@ def test_an_unreachable_database_server_is_given_up_on_after_a_few_seconds():
     assert str(from_url["DATABASES"]["default"]["OPTIONS"]["connect_timeout"]) == "12"
 
 
-def test_conn_max_age_comes_from_the_environment():
-    values = settings_values(
-        "otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, CONN_MAX_AGE="0"
+def test_conn_max_age_comes_from_the_environment_when_the_pool_is_off():
+    default = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, DATABASE_POOL_SIZE="0")
+    from_env = settings_values(
+        "otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, DATABASE_POOL_SIZE="0", CONN_MAX_AGE="0"
     )
 
-    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert "pool" not in default["DATABASES"]["default"]["OPTIONS"]
+    assert default["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert from_env["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_each_process_holds_a_bounded_pool_of_connections():
+    default = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE)
+    tuned = settings_values(
+        "otop_site.settings.production",
+        ["DATABASES"],
+        **PRODUCTION_ENVIRONMENT,
+        DATABASE_POOL_SIZE="8",
+        DATABASE_POOL_TIMEOUT="2.5",
+    )
+
+    pool = default["DATABASES"]["default"]["OPTIONS"]["pool"]
+    assert (pool["min_size"], pool["max_size"], pool["timeout"]) == (1, 4, 4)
+    assert pool["connection_class"] == "<class 'otop_site.database.GuardedConnection'>"
+    tuned_pool = tuned["DATABASES"]["default"]["OPTIONS"]["pool"]
+    assert (tuned_pool["max_size"], tuned_pool["timeout"]) == (8, 2.5)
+    assert tuned["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_every_connection_carries_a_statement_timeout_and_tcp_keepalives():
+    default = settings_values(
+        "otop_site.settings.local", ["DATABASES", "DATABASE_ANSWER_TIMEOUT", "HEALTHZ_TIMEOUT"], DATABASE_URL=REMOTE_DATABASE
+    )
+    tuned = settings_values(
+        "otop_site.settings.local",
+        ["DATABASES", "DATABASE_ANSWER_TIMEOUT"],
+        DATABASE_URL=REMOTE_DATABASE + "?options=-c%20lock_timeout%3D1000",
+        DATABASE_STATEMENT_TIMEOUT="10",
+        DATABASE_KEEPALIVES_IDLE="60",
+    )
+    switched_off = settings_values(
+        "otop_site.settings.local", ["DATABASES", "DATABASE_ANSWER_TIMEOUT"], DATABASE_URL=REMOTE_DATABASE, DATABASE_STATEMENT_TIMEOUT="0"
+    )
+
+    options = default["DATABASES"]["default"]["OPTIONS"]
+    assert options["options"] == "-c statement_timeout=4000"
+    assert (options["keepalives"], options["keepalives_idle"], options["keepalives_interval"], options["keepalives_count"]) == (1, 30, 5, 3)
+    assert options["tcp_user_timeout"] == 45_000
+    assert default["DATABASE_ANSWER_TIMEOUT"] == 5, "a second more than the server's own limit"
+    assert default["HEALTHZ_TIMEOUT"] < 1
+    tuned_options = tuned["DATABASES"]["default"]["OPTIONS"]
+    assert tuned_options["options"] == "-c statement_timeout=10000 -c lock_timeout=1000", "the URL's options are kept"
+    assert tuned_options["keepalives_idle"] == 60
+    assert tuned["DATABASE_ANSWER_TIMEOUT"] == 11
+    assert "statement_timeout" not in switched_off["DATABASES"]["default"]["OPTIONS"].get("options", "")
+    assert switched_off["DATABASE_ANSWER_TIMEOUT"] == 0
+
+
+def test_a_time_limit_that_is_not_a_number_is_refused_with_a_clear_message():
+    result = import_settings("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, DATABASE_POOL_TIMEOUT="soon")
+
+    assert result.returncode != 0
+    assert "DATABASE_POOL_TIMEOUT must be a number" in result.stderr
 
 
 def test_a_conn_max_age_that_is_not_a_number_is_refused_with_a_clear_message():
-    result = import_settings("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, CONN_MAX_AGE="soon")
+    result = import_settings(
+        "otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE, DATABASE_POOL_SIZE="0", CONN_MAX_AGE="soon"
+    )
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
