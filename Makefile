@@ -11,6 +11,8 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# Set-up commands (migrations, seeding) may run statements longer than a page's time limit.
+SETUP := DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE)
 
 .PHONY: install run serve test bench messages stop-db clean
 
@@ -25,10 +27,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
-	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
-	$(MANAGE) load_places
-	$(MANAGE) seed_demo --if-empty
+	$(SETUP) migrate --noinput
+	$(SETUP) createcachetable
+	$(SETUP) load_places
+	$(SETUP) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
