@@ -169,6 +169,30 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip_address"
 AXES_VERBOSE = False
 
+# E-mail addresses count once confirmed by a signed link (accounts/tokens.py), valid this long.
+EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_DAYS", 3) * 24 * 60 * 60
+
+# Throttles (django-ratelimit) on what sends e-mail or tells which accounts exist: "N/h" is N per
+# hour, "N/d" per day. Over a limit the page answers 429 with its form and sends nothing.
+# django-ratelimit counts in the default cache; it is used as a library (not in INSTALLED_APPS),
+# so its system check, which wants memcached or Redis, does not run against the database cache:
+# the database cache's increment is not atomic, so a burst may pass a few requests over a limit,
+# which does not matter for throttling abuse (Redis, when REDIS_URL is set, counts exactly).
+RATE_LIMITS = {
+    "signup-client": env_str("RATE_LIMIT_SIGNUP_CLIENT", "10/h"),
+    "signup-email": env_str("RATE_LIMIT_SIGNUP_EMAIL", "3/h"),
+    "password-reset-client": env_str("RATE_LIMIT_PASSWORD_RESET_CLIENT", "10/h"),
+    "password-reset-email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
+    "confirmation-resend": env_str("RATE_LIMIT_CONFIRMATION_RESEND", "3/h"),
+    "email-change": env_str("RATE_LIMIT_EMAIL_CHANGE", "5/h"),
+    "invite-account": env_str("RATE_LIMIT_INVITE_ACCOUNT", "30/d"),
+    "invite-address": env_str("RATE_LIMIT_INVITE_ADDRESS", "3/d"),
+}
+# Client addresses for the throttles, as for the log-in lock (behind PROXY_COUNT proxies).
+RATELIMIT_IP_META_KEY = "accounts.backends.client_ip_address"
+# A group that staff have not verified yet may send this many invitation e-mails a day.
+UNVERIFIED_GROUP_INVITATIONS_PER_DAY = env_int("UNVERIFIED_GROUP_INVITATIONS_PER_DAY", 5)
+
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("th", _("Thai")), ("ja", _("Japanese"))]
