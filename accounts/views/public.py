@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -49,12 +50,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        # The session's cart (put together before logging in) joins the account's cart.
-        anonymous_cart_id = self.request.session.get("cart_id")
-        response = super().form_valid(form)
-        cart_merge(user=form.get_user(), anonymous_cart_id=anonymous_cart_id)
-        self.request.session.pop("cart_id", None)
-        return response
+        log_in_with_cart(self.request, form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
