@@ -115,7 +115,7 @@ def test_a_confirmation_link_expires_after_three_days(db, sending, settings):
     assert User.objects.get(username="prompt").email_verified
 
 
-@pytest.mark.parametrize("token", ["forged", "WzEsImFiYyJd:1vQ:xyz", "a" * 300])
+@pytest.mark.parametrize("token", ["forged", "WzEsImFiYyJd:1vQ:xyz", "a" * 300, "ก:ข:ค", "e30:1vQ:x"])
 def test_a_forged_confirmation_link_does_not_work(client, db, token):
     user = UserFactory(username="malee", email_verified_at=None)
 
@@ -193,6 +193,18 @@ def test_an_unconfirmed_account_logs_in_by_user_name_but_not_by_its_address(db):
     assert by_address.status_code == 200
     assert by_name.status_code == 302
     assert by_name.wsgi_request.user == user
+
+
+def test_the_e_mails_are_plain_text_without_html_entities(db, sending):
+    UserFactory(username="owner", email="o'neil&co@example.com")
+
+    sending.post(Client(), SIGNUP, signup_form(username="darcy", email="d'arcy+shop@example.com"))
+    sending.post(Client(), SIGNUP, signup_form(username="other", email="o'neil&co@example.com"))
+
+    link_mail, notice = sending.outbox
+    assert "d'arcy+shop@example.com" in link_mail.body and "Hello darcy," in link_mail.body
+    assert "&#x27;" not in link_mail.body + notice.body and "&amp;" not in link_mail.body + notice.body
+    assert "Hello owner," in notice.body
 
 
 # --- The site-wide notice and its button ------------------------------------------------------
