@@ -5,6 +5,8 @@ Each scope's limit is in settings.RATE_LIMITS ("5/h": five per hour). Over a lim
 answers 429 with its form again and a message, and nothing is sent or changed.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
@@ -27,8 +29,15 @@ def over_limit(request, *, scope: str, key: str | None) -> bool:
 
 
 def client_key(request) -> str | None:
-    """The client's address (behind PROXY_COUNT proxies, the one they saw)."""
-    return client_ip_address(request)
+    """The client's address (behind PROXY_COUNT proxies, the one they saw); for IPv6 its /64
+    network, which one subscriber usually holds whole."""
+    address = client_ip_address(request)
+    if address and ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+        except ValueError:
+            return address
+    return address
 
 
 def email_key(value: str | None) -> str | None:

@@ -188,8 +188,6 @@ RATE_LIMITS = {
     "invite-account": env_str("RATE_LIMIT_INVITE_ACCOUNT", "30/d"),
     "invite-address": env_str("RATE_LIMIT_INVITE_ADDRESS", "3/d"),
 }
-# Client addresses for the throttles, as for the log-in lock (behind PROXY_COUNT proxies).
-RATELIMIT_IP_META_KEY = "accounts.backends.client_ip_address"
 # A group that staff have not verified yet may send this many invitation e-mails a day.
 UNVERIFIED_GROUP_INVITATIONS_PER_DAY = env_int("UNVERIFIED_GROUP_INVITATIONS_PER_DAY", 5)
 

@@ -402,3 +402,13 @@ def test_the_email_change_is_throttled_per_account(client, buyer, sending, setti
     buyer.refresh_from_db()
     assert buyer.pending_email == "first@mail.example" and buyer.first_name == "Malee"
     assert len(sending.outbox) == sent
+
+
+def test_the_signup_throttle_counts_an_ipv6_client_by_its_network(db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="2001:db8:1:2::10")
+
+    same_network = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="2001:db8:1:2:ffff::1")
+
+    assert same_network.status_code == 429
+    assert len(sending.outbox) == 1
