@@ -412,3 +412,16 @@ def test_the_signup_throttle_counts_an_ipv6_client_by_its_network(db, sending, s
 
     assert same_network.status_code == 429
     assert len(sending.outbox) == 1
+
+
+def test_the_profile_offers_the_link_for_a_pending_address_again(client, buyer, sending):
+    client.force_login(buyer)
+    sending.post(client, PROFILE, profile_form(email="new@mail.example"))
+
+    body = client.get(PROFILE).content.decode()
+    again = sending.post(client, RESEND, {"next": PROFILE})
+
+    assert "Waiting for confirmation: <strong>new@mail.example</strong>" in body
+    assert f'action="{RESEND}"' in body
+    assert again["Location"] == PROFILE
+    assert sending.outbox[-1].to == ["new@mail.example"] and "/accounts/email/confirm/" in sending.outbox[-1].body
