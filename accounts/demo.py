@@ -1,5 +1,7 @@
 """The four documented demo accounts (SPEC §5)."""
 
+from django.utils import timezone
+
 from .models import User
 
 DEMO_PASSWORD = "otop-demo-2026"
@@ -18,6 +20,7 @@ def demo_accounts_create() -> dict[str, User]:
     for username, first_name, email, language, staff in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.first_name, user.email, user.language = first_name, email, language
+        user.email_verified_at = user.email_verified_at or timezone.now()
         user.is_staff = user.is_superuser = staff
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -35,7 +38,12 @@ def demo_buyers_create(*, rng, count: int) -> list[User]:
         name = BUYER_NAMES[number % len(BUYER_NAMES)]
         user, created = User.objects.get_or_create(
             username=f"buyer-{name.lower()}-{number + 1}",
-            defaults={"first_name": name, "email": f"{name.lower()}{number + 1}@demo.otop.example", "language": rng.choice(["en", "th", "ja"])},
+            defaults={
+                "first_name": name,
+                "email": f"{name.lower()}{number + 1}@demo.otop.example",
+                "email_verified_at": timezone.now(),
+                "language": rng.choice(["en", "th", "ja"]),
+            },
         )
         if created:
             user.set_unusable_password()

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .validators import UsernameValidator
+
 
 EMAIL_MAX_LENGTH = 254
 
@@ -24,11 +26,12 @@ class LoginForm(AuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    username = forms.RegexField(
+    username = forms.CharField(
         label=_("User name"),
         max_length=150,
-        regex=r"^[\w.@+-]+\Z",
-        error_messages={"invalid": _("Use letters, digits and @/./+/-/_ only.")},
+        # No "@": a login with "@" is read as an e-mail address.
+        validators=[UsernameValidator()],
+        help_text=_("Letters, digits and ./+/-/_ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
@@ -55,7 +58,11 @@ class ProfileForm(forms.Form):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Sends the reset e-mail in the account's own language, whatever the page's language."""
+    """Sends the reset e-mail in the account's own language, whatever the page's language, and only
+    to a confirmed address: an unconfirmed one may be someone else's (the page says the same)."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.email_verified)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         user = context.get("user")

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import UserQuerySet
+from .validators import UsernameValidator
 
 
 class AccountManager(UserManager.from_queryset(UserQuerySet)):
@@ -19,7 +20,23 @@ class AccountManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
+    username_validator = UsernameValidator()
+
+    # Redeclared for its validator: no "@", so a user name can never be read as an e-mail address.
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and ./+/-/_ only."),
+        validators=[username_validator],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    # The address that counts (invitations, order e-mails, password reset, log-in by e-mail)
+    # once confirmed by a link sent to it; until then email_verified_at is empty.
     email = models.EmailField(_("e-mail address"), blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    # A new address waiting for its link to be opened; `email` keeps counting until then.
+    pending_email = models.EmailField(_("new e-mail address, not yet confirmed"), blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -33,12 +50,14 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
-            # One account per e-mail address, whatever its case, so login by e-mail is unambiguous.
+            # One account per confirmed e-mail address, whatever its case, so log-in by e-mail is
+            # unambiguous. Unconfirmed addresses may repeat: an unconfirmed sign-up cannot hold an
+            # address against its owner; whoever confirms it first has it.
             models.UniqueConstraint(
                 Lower("email"),
-                condition=~models.Q(email=""),
-                name="accounts_user_email_ci_unique",
-                violation_error_message=_("An account with this e-mail address already exists."),
+                condition=~models.Q(email="") & models.Q(email_verified_at__isnull=False),
+                name="accounts_user_verified_email_ci_unique",
+                violation_error_message=_("Another account has confirmed this e-mail address."),
             ),
             models.UniqueConstraint(
                 Lower("username"),
@@ -53,3 +72,8 @@ class User(AbstractUser):
     @property
     def short_name(self) -> str:
         return self.first_name or self.username
+
+    @property
+    def email_verified(self) -> bool:
+        """The account's address is confirmed: mail may go to it and it may log in with it."""
+        return bool(self.email and self.email_verified_at)

@@ -36,7 +36,8 @@ def _producer_recipients(order) -> list[tuple[str, str]]:
     if order.producer.contact_email:
         recipients[order.producer.contact_email.lower()] = (order.producer.contact_email, order.producer.own_language)
     for membership in ProducerMembership.objects.filter(producer=order.producer, role="manager").select_related("user"):
-        if membership.user.email:
+        # Only a confirmed address: an unconfirmed one may belong to someone else.
+        if membership.user.email_verified:
             recipients.setdefault(membership.user.email.lower(), (membership.user.email, membership.user.language))
     return list(recipients.values())
 
@@ -65,7 +66,10 @@ def order_notify(*, order, event: str) -> None:
 
     def send():
         if event in EVENTS_FOR_BUYER:
-            _send(order, event, "buyer", order.ship_email or order.buyer.email, order.buyer.language)
+            # The address given at checkout, else the account's, once confirmed.
+            address = order.ship_email or (order.buyer.email if order.buyer.email_verified else "")
+            if address:
+                _send(order, event, "buyer", address, order.buyer.language)
         if event in EVENTS_FOR_PRODUCER:
             for address, language in _producer_recipients(order):
                 _send(order, event, "producer", address, language)

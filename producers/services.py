@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail, send_mass_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -177,33 +178,52 @@ def producer_suspend(*, producer: Producer, by: User, reason: str) -> Producer:
 
 
 @transaction.atomic
-def membership_invite(*, producer: Producer, by: User, invitee: str, role: str = "member") -> ProducerInvitation:
-    """Invite a person by user name or e-mail to join `producer`. Managers only.
+def membership_invite(*, producer: Producer, by: User, invitee: str, role: str = "member") -> ProducerInvitation | None:
+    """Invite a person by user name or e-mail address to join `producer`. Managers only.
 
-    An existing account (by user name or e-mail) is invited directly; an unknown e-mail address
-    gets an e-mail with a link that works once they have an account with that address.
-    Raises PermissionDenied, or ValidationError when the person is already a member or invited.
+    An invitation by e-mail address is addressed to the address, never to an account: the account
+    that has confirmed it (now or later) sees it and may accept it, and no other, so signing up
+    with someone's address wins nothing. The address is not looked up, so the manager is told the
+    same whether or not it has an account. An invitation by user name goes to that account (its
+    e-mail only to a confirmed address); an unknown user name invites nobody, with the same answer
+    (None is returned). A group that staff have not verified yet sends at most
+    UNVERIFIED_GROUP_INVITATIONS_PER_DAY invitations a day.
+    Raises PermissionDenied; ValidationError when the address is malformed, the named account is a
+    member or the person is invited already, the role is unknown, or (code "throttled") the day's
+    invitations are used up.
     """
+    _lock_memberships(producer)
     if not _is_manager(producer, by):
         raise PermissionDenied(_("Only the group's managers can invite members."))
     if role not in ProducerMembership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     invitee = invitee.strip()
-    user = User.objects.by_login(invitee).first()
-    if user is None and "@" not in invitee:
-        raise ValidationError({"invitee": _("No account has the user name %(name)s.") % {"name": invitee}})
-    if user is not None and ProducerMembership.objects.filter(producer=producer, user=user).exists():
-        raise ValidationError({"invitee": _("%(name)s is already a member.") % {"name": user.username}})
-    open_invitations = producer.invitations.filter(answered_at__isnull=True)
-    if user is not None:
-        open_invitations = open_invitations.filter(Q(user=user) | Q(email__iexact=user.email or "-"))
+    user, email = None, ""
+    if "@" in invitee:
+        try:
+            validate_email(invitee)
+        except ValidationError:
+            raise ValidationError({"invitee": _("Enter a valid e-mail address, or a user name.")}) from None
+        email = invitee
+        already = producer.invitations.filter(answered_at__isnull=True, email__iexact=email)
     else:
-        open_invitations = open_invitations.filter(email__iexact=invitee)
-    if open_invitations.exists():
+        user = User.objects.by_login(invitee).first()
+        if user is not None and ProducerMembership.objects.filter(producer=producer, user=user).exists():
+            raise ValidationError({"invitee": _("%(name)s is already a member.") % {"name": user.username}})
+        already = producer.invitations.filter(answered_at__isnull=True, user=user) if user else None
+    if already is not None and already.exists():
         raise ValidationError({"invitee": _("This person has been invited already.")})
-    invitation = ProducerInvitation(
-        producer=producer, user=user, email="" if user else invitee, role=role, invited_by=by
-    )
+    if producer.state != Producer.State.VERIFIED:
+        limit = settings.UNVERIFIED_GROUP_INVITATIONS_PER_DAY
+        if producer.invitations.filter(created_at__gte=timezone.now() - timedelta(days=1)).count() >= limit:
+            raise ValidationError(
+                _("Until staff have verified your group, it can send %(limit)d invitations a day. Please try again tomorrow.")
+                % {"limit": limit},
+                code="throttled",
+            )
+    if user is None and not email:
+        return None
+    invitation = ProducerInvitation(producer=producer, user=user, email=email, role=role, invited_by=by)
     invitation.full_clean()
     invitation.save()
     _send_invitation(invitation)
@@ -211,7 +231,11 @@ def membership_invite(*, producer: Producer, by: User, invitee: str, role: str =
 
 
 def _send_invitation(invitation: ProducerInvitation) -> None:
-    recipient = invitation.user.email if invitation.user else invitation.email
+    if invitation.user is not None:
+        # An unconfirmed address may be someone else's: the invitation waits on the dashboard.
+        recipient = invitation.user.email if invitation.user.email_verified else ""
+    else:
+        recipient = invitation.email
     if not recipient:
         return
     language = invitation.user.language if invitation.user else translation.get_language()
@@ -227,9 +251,12 @@ def _send_invitation(invitation: ProducerInvitation) -> None:
 
 
 def invitations_for(user: User):
-    """Open invitations addressed to the user's account or e-mail."""
+    """Open invitations addressed to the user's account, or to its address once confirmed.
+
+    An unconfirmed (or only pending) address matches nothing: anyone can type any address.
+    """
     query = Q(user=user)
-    if user.email:
+    if user.email_verified:
         query |= Q(user__isnull=True, email__iexact=user.email)
     return ProducerInvitation.objects.filter(query, answered_at__isnull=True).select_related("producer", "invited_by")
 
@@ -507,7 +534,8 @@ def _payout_notice_recipients(change: PayoutChange) -> list[User]:
     recipients = {user.pk: user for user in managers}
     if change.changed_by is not None:
         recipients.setdefault(change.changed_by.pk, change.changed_by)
-    return [user for user in recipients.values() if user.email]
+    # A notice goes only to a confirmed address: an unconfirmed one may not be the person's.
+    return [user for user in recipients.values() if user.email and user.email_verified]
 
 
 def _person(user: User | None) -> str:

@@ -29,6 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    # Confirmed by default, as an account in use is; UserFactory(email_verified_at=None) for one that is not.
+    email_verified_at = factory.LazyFunction(timezone.now)
     first_name = factory.Faker("first_name")
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 

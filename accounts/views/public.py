@@ -3,16 +3,28 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from orders.services import cart_merge
 
 from ..forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
-from ..services import user_register, user_update_profile
+from ..ratelimits import RATE_LIMITED_MESSAGE, RateLimitedFormMixin, client_key, email_key, over_limit
+from ..services import (
+    email_confirm,
+    email_confirmation_check,
+    email_confirmation_resend,
+    user_register,
+    user_update_profile,
+)
+
+SIGNUP_EMAIL_SESSION_KEY = "signup_email"
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -24,28 +36,35 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def log_in_with_cart(request, user) -> None:
+    """Log `user` in on this request; the session's cart (put together before) joins theirs."""
+    anonymous_cart_id = request.session.get("cart_id")
+    login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
+    cart_merge(user=user, anonymous_cart_id=anonymous_cart_id)
+    request.session.pop("cart_id", None)
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        # The session's cart (put together before logging in) joins the account's cart.
-        anonymous_cart_id = self.request.session.get("cart_id")
-        response = super().form_valid(form)
-        cart_merge(user=form.get_user(), anonymous_cart_id=anonymous_cart_id)
-        self.request.session.pop("cart_id", None)
-        return response
+        log_in_with_cart(self.request, form.get_user())
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
-class SignupView(FormView):
+class SignupView(RateLimitedFormMixin, FormView):
+    """Sign-up: the account is made unconfirmed and not logged in; the link sent to the address
+    finishes it. The answer is the same whether or not the address has an account."""
+
     form_class = SignupForm
     template_name = "accounts/signup.html"
-    success_url = reverse_lazy("accounts:profile")
+    success_url = reverse_lazy("accounts:signup_sent")
 
     def get_initial(self):
         return {"language": translation.get_language()}
@@ -55,9 +74,15 @@ class SignupView(FormView):
             return redirect("accounts:profile")
         return super().dispatch(request, *args, **kwargs)
 
+    def rate_limits(self):
+        return [
+            ("signup-client", client_key(self.request)),
+            ("signup-email", email_key(self.request.POST.get("email"))),
+        ]
+
     def form_valid(self, form):
         try:
-            user = user_register(
+            user_register(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
@@ -66,15 +91,61 @@ class SignupView(FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        anonymous_cart_id = self.request.session.get("cart_id")
-        login(self.request, user, backend="accounts.backends.UsernameOrEmailBackend")
-        cart_merge(user=user, anonymous_cart_id=anonymous_cart_id)
-        self.request.session.pop("cart_id", None)
-        messages.success(self.request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.username})
+        self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"].strip()
         return super().form_valid(form)
 
 
-class ProfileView(LoginRequiredMixin, FormView):
+class SignupSentView(TemplateView):
+    template_name = "accounts/signup_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"address": self.request.session.get(SIGNUP_EMAIL_SESSION_KEY, "")}
+
+
+class EmailConfirmView(TemplateView):
+    """The link from a confirmation e-mail: a page with one button, whose POST confirms the address
+    and logs the person in (a GET changes nothing, so mail scanners that open links use nothing up)."""
+
+    template_name = "accounts/email_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        found = email_confirmation_check(token=self.kwargs["token"])
+        context = super().get_context_data(**kwargs) | {"validlink": found is not None}
+        if found:
+            context |= {"account": found[0], "address": found[1]}
+        return context
+
+    def post(self, request, token: str):
+        try:
+            user = email_confirm(token=token)
+        except ValidationError as error:
+            return self.render_to_response({"validlink": False, "error": error.messages[0]})
+        log_in_with_cart(request, user)
+        request.session.pop(SIGNUP_EMAIL_SESSION_KEY, None)
+        messages.success(request, _("Thank you, %(address)s is confirmed. You are logged in.") % {"address": user.email})
+        return redirect("accounts:profile")
+
+
+class EmailConfirmationResendView(LoginRequiredMixin, View):
+    """The site-wide notice's button: the confirmation link again, a few times an hour at most."""
+
+    def post(self, request):
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            next_url = reverse("accounts:profile")
+        if over_limit(request, scope="confirmation-resend", key=str(request.user.pk)):
+            return render(
+                request, "accounts/email_confirm_resend.html", {"error": RATE_LIMITED_MESSAGE, "next": next_url}, status=429
+            )
+        address = email_confirmation_resend(user=request.user)
+        if address:
+            messages.success(request, _("We sent the link again to %(address)s. Open it to confirm the address.") % {"address": address})
+        else:
+            messages.info(request, _("Your e-mail address is confirmed already."))
+        return redirect(next_url)
+
+
+class ProfileView(RateLimitedFormMixin, LoginRequiredMixin, FormView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
@@ -83,13 +154,29 @@ class ProfileView(LoginRequiredMixin, FormView):
         user = self.request.user
         return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "language": user.language}
 
+    def rate_limits(self):
+        # Only a new address counts: it sends e-mail. Names and language change freely.
+        typed = email_key(self.request.POST.get("email"))
+        user = self.request.user
+        if typed and typed not in (user.email.lower(), user.pending_email.lower()):
+            return [("email-change", str(user.pk))]
+        return []
+
     def form_valid(self, form):
+        user = self.request.user
+        old_address = user.email
         try:
-            user_update_profile(user=self.request.user, **form.cleaned_data)
+            waiting = user_update_profile(user=user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your profile is saved."))
+        if waiting:
+            messages.info(
+                self.request,
+                _("To use %(new)s, open the link we sent to it. Until then your address stays %(old)s.")
+                % {"new": user.pending_email, "old": old_address},
+            )
         return super().form_valid(form)
 
 
@@ -102,13 +189,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RateLimitedFormMixin, auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def rate_limits(self):
+        return [
+            ("password-reset-client", client_key(self.request)),
+            ("password-reset-email", email_key(self.request.POST.get("email"))),
+        ]
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_ratelimit.core import is_ratelimited
 
+from accounts.views.mixins import VerifiedEmailRequiredMixin
 from catalogue.models import Product
 from producers.models import Producer
 
@@ -86,8 +87,10 @@ class CartUpdateView(View):
         return redirect("orders:cart")
 
 
-class CheckoutView(LoginRequiredMixin, TemplateView):
-    """Address and contact, then delivery and payment for each producer; one POST places it all."""
+class CheckoutView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView):
+    """Address and contact, then delivery and payment for each producer; one POST places it all.
+    Only with a confirmed e-mail address (order and payment details go there; no hoarding of stock
+    by throw-away accounts)."""
 
     template_name = "orders/checkout.html"
 

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-    "django_ratelimit",
     "accounts",
     "places",
     "producers",
@@ -174,10 +173,6 @@ CACHES["pages-local"] = {
     "LOCATION": "pages-local",
     "OPTIONS": {"MAX_ENTRIES": env_int("PAGES_LOCAL_ENTRIES", 400)},
 }
-# Throttles (django-ratelimit) count in the default cache. Without Redis that is the database
-# cache, whose increment is a read then a write: two requests at the same instant may both pass
-# at the limit. A throttle against abuse tolerates that; with REDIS_URL the count is exact.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -215,6 +210,28 @@ AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip_address"
 AXES_VERBOSE = False
+
+# E-mail addresses count once confirmed by a signed link (accounts/tokens.py), valid this long.
+EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_DAYS", 3) * 24 * 60 * 60
+
+# Throttles (django-ratelimit) on what sends e-mail or tells which accounts exist: "N/h" is N per
+# hour, "N/d" per day. Over a limit the page answers 429 with its form and sends nothing.
+# django-ratelimit counts in the default cache; it is used as a library (not in INSTALLED_APPS),
+# so its system check, which wants memcached or Redis, does not run against the database cache:
+# the database cache's increment is not atomic, so a burst may pass a few requests over a limit,
+# which does not matter for throttling abuse (Redis, when REDIS_URL is set, counts exactly).
+RATE_LIMITS = {
+    "signup-client": env_str("RATE_LIMIT_SIGNUP_CLIENT", "10/h"),
+    "signup-email": env_str("RATE_LIMIT_SIGNUP_EMAIL", "3/h"),
+    "password-reset-client": env_str("RATE_LIMIT_PASSWORD_RESET_CLIENT", "10/h"),
+    "password-reset-email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
+    "confirmation-resend": env_str("RATE_LIMIT_CONFIRMATION_RESEND", "3/h"),
+    "email-change": env_str("RATE_LIMIT_EMAIL_CHANGE", "5/h"),
+    "invite-account": env_str("RATE_LIMIT_INVITE_ACCOUNT", "30/d"),
+    "invite-address": env_str("RATE_LIMIT_INVITE_ADDRESS", "3/d"),
+}
+# A group that staff have not verified yet may send this many invitation e-mails a day.
+UNVERIFIED_GROUP_INVITATIONS_PER_DAY = env_int("UNVERIFIED_GROUP_INVITATIONS_PER_DAY", 5)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

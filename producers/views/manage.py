@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.ratelimits import RateLimitedFormMixin, email_key
 from accounts.views.public import add_service_errors
 from places.models import Place
 from places.services import place_child_get_or_create
@@ -252,7 +253,7 @@ class PhotoDeleteView(ProducerMemberRequiredMixin, View):
         return redirect("producers:photos")
 
 
-class MembersView(ProducerMemberRequiredMixin, FormView):
+class MembersView(RateLimitedFormMixin, ProducerMemberRequiredMixin, FormView):
     template_name = "producers/manage/members.html"
     form_class = InviteForm
     success_url = reverse_lazy("producers:members")
@@ -260,13 +261,26 @@ class MembersView(ProducerMemberRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | dashboard_home(producer=self.producer, user=self.request.user)
 
+    def rate_limits(self):
+        return [
+            ("invite-account", str(self.request.user.pk)),
+            ("invite-address", email_key(self.request.POST.get("invitee"))),
+        ]
+
     def form_valid(self, form):
         try:
             services.membership_invite(producer=self.producer, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+            if getattr(error, "code", None) == "throttled":
+                return self.render_to_response(self.get_context_data(form=form), status=429)
             return self.form_invalid(form)
-        messages.success(self.request, _("Invitation sent."))
+        # The same words whether or not the person has an account: they tell nobody's address.
+        messages.success(
+            self.request,
+            _("Invitation sent. If %(invitee)s has an account, the invitation will show there.")
+            % {"invitee": form.cleaned_data["invitee"].strip()},
+        )
         return super().form_valid(form)
 
 

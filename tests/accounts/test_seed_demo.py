@@ -31,6 +31,7 @@ def test_seed_demo_creates_the_four_demo_accounts(places, client):
     for user in accounts.values():
         assert user.check_password(DEMO_PASSWORD), user.username
         assert user.is_active
+        assert user.email_verified, f"{user.username} places orders and gets e-mail in the demo"
     assert user_roles(user=accounts["visitor"]).is_producer is False
     assert user_roles(user=accounts["producer"]).is_producer is True
     assert user_roles(user=accounts["organiser"]).is_organiser is True

@@ -58,16 +58,18 @@ def test_signup_form_starts_in_the_language_of_the_page(client, db):
     assert '<option value="th" selected>' in response.content.decode()
 
 
-def test_signup_creates_the_account_and_logs_it_in(client, db):
-    response = client.post(SIGNUP, signup_form(language="ja"), follow=True)
+def test_signup_creates_an_unconfirmed_account_and_does_not_log_it_in(client, db, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP, signup_form(language="ja"), follow=True)
 
     user = User.objects.get(username="newcomer")
-    assert response.redirect_chain == [(PROFILE, 302)]
-    assert logged_in_user_id(client) == str(user.pk)
-    assert user.email == "newcomer@example.com"
+    assert response.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert logged_in_user_id(client) is None
+    assert user.email == "newcomer@example.com" and user.email_verified_at is None
     assert user.language == "ja"
     assert user.check_password(GOOD_PASSWORD)
-    assert "Welcome, newcomer! Your account is ready." in response.content.decode()
+    assert "We sent a link to <strong>newcomer@example.com</strong>. Open it to finish creating your account." in response.content.decode()
+    assert [message.to for message in mailoutbox] == [["newcomer@example.com"]]
 
 
 def test_signup_refuses_a_user_name_taken_in_another_case(client, db):
@@ -82,14 +84,15 @@ def test_signup_refuses_a_user_name_taken_in_another_case(client, db):
     assert logged_in_user_id(client) is None
 
 
-def test_signup_refuses_an_email_taken_in_another_case(client, db):
+def test_signup_with_a_confirmed_address_makes_no_account_and_says_the_same(client, db):
     UserFactory(username="first", email="newcomer@example.com")
 
-    response = client.post(SIGNUP, signup_form(email="NEWCOMER@example.COM"))
+    response = client.post(SIGNUP, signup_form(email="NEWCOMER@example.COM"), follow=True)
 
-    assert response.status_code == 200
-    assert field_errors(response, "email") == ["An account with this e-mail address already exists."]
+    assert response.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert "We sent a link to" in response.content.decode()
     assert not User.objects.filter(username="newcomer").exists()
+    assert logged_in_user_id(client) is None
 
 
 @pytest.mark.parametrize(
@@ -217,7 +220,7 @@ def test_profile_needs_a_logged_in_user(client, db):
     assert response["Location"] == f"{LOGIN}?next={PROFILE}"
 
 
-def test_profile_edit_saves_the_changes(client, buyer):
+def test_profile_edit_saves_the_changes_and_keeps_a_new_email_waiting(client, buyer):
     client.force_login(buyer)
 
     response = client.post(
@@ -227,21 +230,23 @@ def test_profile_edit_saves_the_changes(client, buyer):
     )
 
     buyer.refresh_from_db()
+    body = response.content.decode()
     assert response.redirect_chain == [(PROFILE, 302)]
-    assert "Your profile is saved." in response.content.decode()
-    assert (buyer.first_name, buyer.last_name, buyer.email, buyer.language) == ("Malee", "Srisuk", "malee@mail.example", "th")
+    assert "Your profile is saved." in body
+    assert "To use malee@mail.example, open the link we sent to it. Until then your address stays buyer@example.com." in body
+    assert (buyer.first_name, buyer.last_name, buyer.email, buyer.language) == ("Malee", "Srisuk", "buyer@example.com", "th")
+    assert buyer.pending_email == "malee@mail.example"
 
 
-def test_profile_edit_refuses_another_accounts_email(client, buyer):
+def test_profile_edit_to_another_accounts_email_changes_nothing_that_counts(client, buyer):
     UserFactory(username="somchai", email="somchai@example.com")
     client.force_login(buyer)
 
     response = client.post(PROFILE, {"first_name": "", "last_name": "", "email": "Somchai@Example.com", "language": "en"})
 
-    assert response.status_code == 200
-    assert field_errors(response, "email") == ["An account with this e-mail address already exists."]
+    assert response.status_code == 302
     buyer.refresh_from_db()
-    assert buyer.email == "buyer@example.com"
+    assert buyer.email == "buyer@example.com" and buyer.pending_email == "Somchai@example.com"
 
 
 def test_password_change_sets_the_new_password_and_keeps_the_session(client, buyer):

@@ -1,6 +1,7 @@
 """The cart (SPEC §2.4, §3): add by id or slug, change, remove, stock limits, the anonymous cart
 merged at login, and what the cart tells the buyer about price and stock changes."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -278,9 +279,14 @@ def test_cart_add_is_post_only(client):
     assert client.get(ADD).status_code == 405
 
 
-def test_anonymous_cart_is_merged_into_a_new_account_at_signup(client, scarf):
+def test_anonymous_cart_is_merged_into_a_new_account_when_its_sign_up_link_is_opened(
+    client, scarf, mailoutbox, django_capture_on_commit_callbacks
+):
     client.post(ADD, {"product": scarf.slug, "quantity": "2"})
     data = {"username": "newbuyer", "email": "new@example.com", "password1": "a-Long-test-passw0rd", "password2": "a-Long-test-passw0rd", "language": "en"}
-    assert client.post(reverse("accounts:signup"), data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("accounts:signup"), data).status_code == 302
+    link = re.search(r"https?://[^/\s]+(/accounts/email/confirm/[^/\s]+/)", mailoutbox[0].body).group(1)
+    assert client.post(link).status_code == 302
     assert quantities(Cart.objects.get(user__username="newbuyer")) == {scarf.pk: 2}
     assert not Cart.objects.filter(user__isnull=True).exists()

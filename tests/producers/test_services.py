@@ -186,12 +186,13 @@ def test_the_invitation_e_mail_waits_for_the_commit(manager_a, group_a, mailoutb
     assert len(callbacks) == 1
 
 
-def test_an_invitation_by_e_mail_of_an_existing_account_goes_to_that_account(manager_a, group_a):
+def test_an_invitation_by_e_mail_is_addressed_to_the_address_and_its_confirmed_account_sees_it(manager_a, group_a):
     invitee = UserFactory(username="kanya", email="kanya@example.com")
 
     invitation = services.membership_invite(producer=group_a, by=manager_a, invitee="KANYA@example.com")
 
-    assert invitation.user == invitee
+    assert invitation.user is None and invitation.email == "KANYA@example.com"
+    assert list(services.invitations_for(invitee)) == [invitation]
 
 
 def test_a_plain_member_cannot_invite(member_a, group_a, mailoutbox):
@@ -207,28 +208,33 @@ def test_a_manager_of_another_group_cannot_invite(manager_b, group_a):
         services.membership_invite(producer=group_a, by=manager_b, invitee="someone@example.com")
 
 
-@pytest.mark.parametrize(
-    ("invitee", "field"),
-    [("nobody-by-this-name", "invitee"), ("malee", "invitee")],
-    ids=["unknown user name", "already a member"],
-)
-def test_invite_refuses_unknown_names_and_members(manager_a, member_a, group_a, invitee, field):
+@pytest.mark.parametrize("invitee", ["malee", "not-an@address", "two@@example.com"])
+def test_invite_refuses_members_and_malformed_addresses(manager_a, member_a, group_a, invitee):
     with pytest.raises(ValidationError) as error:
         services.membership_invite(producer=group_a, by=manager_a, invitee=invitee)
 
-    assert field in error.value.message_dict
+    assert "invitee" in error.value.message_dict
     assert not ProducerInvitation.objects.exists()
+
+
+def test_invite_by_an_unknown_user_name_invites_nobody_without_saying_so(manager_a, group_a, mailoutbox):
+    assert services.membership_invite(producer=group_a, by=manager_a, invitee="nobody-by-this-name") is None
+
+    assert not ProducerInvitation.objects.exists()
+    assert mailoutbox == []
 
 
 def test_invite_refuses_a_second_open_invitation(manager_a, group_a):
     UserFactory(username="kanya", email="kanya@example.com")
     services.membership_invite(producer=group_a, by=manager_a, invitee="kanya")
 
-    for again in ("kanya", "kanya@example.com"):
+    services.membership_invite(producer=group_a, by=manager_a, invitee="noi@example.com")
+
+    for again in ("kanya", "KANYA", "Noi@Example.com"):
         with pytest.raises(ValidationError):
             services.membership_invite(producer=group_a, by=manager_a, invitee=again)
 
-    assert ProducerInvitation.objects.count() == 1
+    assert ProducerInvitation.objects.count() == 2
 
 
 def test_invite_refuses_an_unknown_role(manager_a, group_a):

@@ -496,7 +496,7 @@ def test_a_manager_invites_and_the_invitee_accepts(
 def test_an_invitation_form_error_is_shown(client, manager_a, group_a):
     log_in(client, manager_a)
 
-    response = client.post("/dashboard/members/", {"invitee": "nobody-here", "role": "member"})
+    response = client.post("/dashboard/members/", {"invitee": "nobody@", "role": "member"})
 
     assert response.status_code == 200
     assert "invitee" in response.context["form"].errors

@@ -1,0 +1,68 @@
+"""Throttles on what sends e-mail or reveals accounts (sign-up, password reset, confirmation links,
+e-mail changes, invitations), counted in the default cache by django-ratelimit.
+
+Each scope's limit is in settings.RATE_LIMITS ("5/h": five per hour). Over a limit the page
+answers 429 with its form again and a message, and nothing is sent or changed.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
+
+from .backends import client_ip_address
+
+RATE_LIMITED_MESSAGE = _(
+    "Too many attempts in a short time, from here or for this address or account. Nothing was sent "
+    "or changed. Please wait a while (up to an hour) and try again."
+)
+
+
+def over_limit(request, *, scope: str, key: str | None) -> bool:
+    """Count this request against `scope`'s limit for `key`; True when it goes over the limit."""
+    if not key:
+        return False
+    return is_ratelimited(
+        request, group=scope, key=lambda _group, _request: key, rate=settings.RATE_LIMITS[scope], increment=True
+    )
+
+
+def client_key(request) -> str | None:
+    """The client's address (behind PROXY_COUNT proxies, the one they saw); for IPv6 its /64
+    network, which one subscriber usually holds whole."""
+    address = client_ip_address(request)
+    if address and ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+        except ValueError:
+            return address
+    return address
+
+
+def email_key(value: str | None) -> str | None:
+    """An e-mail address (or user name) as one key whatever its case and surrounding spaces."""
+    value = (value or "").strip().lower()
+    return value or None
+
+
+class RateLimitedFormMixin:
+    """A form view whose POSTs count against the limits `rate_limits()` names.
+
+    Over any of them the form comes back with RATE_LIMITED_MESSAGE and status 429, and the view's
+    form_valid (which sends or changes things) never runs.
+    """
+
+    def rate_limits(self) -> list[tuple[str, str | None]]:
+        return []
+
+    def post(self, request, *args, **kwargs):
+        # Every limit counts this request (a list, not a short-circuiting any()).
+        if any([over_limit(request, scope=scope, key=key) for scope, key in self.rate_limits()]):
+            return self.rate_limited_response()
+        return super().post(request, *args, **kwargs)
+
+    def rate_limited_response(self):
+        form = self.get_form()
+        form.add_error(None, RATE_LIMITED_MESSAGE)
+        return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -1,0 +1,427 @@
+"""Confirmed e-mail addresses: the link that confirms one, pending changes of address, answers that
+do not tell which addresses have accounts, and the throttles on everything that sends e-mail."""
+
+import re
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SIGNUP = "/accounts/signup/"
+LOGIN = "/accounts/login/"
+PROFILE = "/accounts/profile/"
+RESET = "/accounts/password/reset/"
+RESEND = "/accounts/email/confirm-again/"
+GOOD_PASSWORD = "Khon-Kaen-silk-2026"
+THROTTLED = "Too many attempts in a short time"
+
+
+def signup_form(**changes) -> dict:
+    return {
+        "username": "newcomer",
+        "email": "newcomer@example.com",
+        "password1": GOOD_PASSWORD,
+        "password2": GOOD_PASSWORD,
+        "language": "en",
+    } | changes
+
+
+def profile_form(**changes) -> dict:
+    return {"first_name": "", "last_name": "", "email": "buyer@example.com", "language": "en"} | changes
+
+
+def logged_in_user_id(client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+def confirmation_link_in(message) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/email/confirm/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def page(response, *addresses: str) -> str:
+    """The body without what differs by nature (the CSRF token, the address typed)."""
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    for number, address in enumerate(addresses):
+        body = body.replace(address, f"ADDRESS{number}")
+    return body
+
+
+@pytest.fixture
+def sending(mailoutbox, django_capture_on_commit_callbacks):
+    """Run the e-mails each request queues for after its commit, and give the outbox."""
+
+    class Sending:
+        outbox = mailoutbox
+
+        def post(self, client, url, data=None, **extra):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(url, data or {}, **extra)
+
+    return Sending()
+
+
+# --- Sign-up and the confirmation link --------------------------------------------------------
+
+
+def test_the_signup_link_confirms_the_address_and_logs_in_once(client, db, sending):
+    sending.post(client, SIGNUP, signup_form())
+    link = confirmation_link_in(sending.outbox[0])
+    user = User.objects.get(username="newcomer")
+    assert logged_in_user_id(client) is None
+
+    shown = client.get(link)
+    assert shown.status_code == 200
+    assert "Confirm <strong>newcomer@example.com</strong> as the address of the account <strong>newcomer</strong>?" in shown.content.decode()
+    user.refresh_from_db()
+    assert user.email_verified_at is None, "opening the link changes nothing until the button is pressed"
+
+    confirmed = client.post(link, follow=True)
+
+    user.refresh_from_db()
+    assert confirmed.redirect_chain == [(PROFILE, 302)]
+    assert "Thank you, newcomer@example.com is confirmed. You are logged in." in confirmed.content.decode()
+    assert user.email_verified_at is not None
+    assert logged_in_user_id(client) == str(user.pk)
+
+    again = Client().post(link)
+    assert again.status_code == 200 and "This link no longer works" in again.content.decode()
+    assert "This link no longer works" in Client().get(link).content.decode()
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+def test_a_confirmation_link_expires_after_three_days(db, sending, settings):
+    assert settings.EMAIL_CONFIRMATION_MAX_AGE == 3 * 24 * 3600
+    now = time.time()
+    with mock.patch("time.time", return_value=now - timedelta(days=3, minutes=1).total_seconds()):
+        sending.post(Client(), SIGNUP, signup_form(username="late", email="late@example.com"))
+    with mock.patch("time.time", return_value=now - timedelta(days=2, hours=23).total_seconds()):
+        sending.post(Client(), SIGNUP, signup_form(username="prompt", email="prompt@example.com"))
+    late_link, prompt_link = (confirmation_link_in(message) for message in sending.outbox)
+
+    late = Client().post(late_link)
+    prompt = Client().post(prompt_link)
+
+    assert "This link no longer works" in late.content.decode()
+    assert not User.objects.get(username="late").email_verified
+    assert prompt.status_code == 302
+    assert User.objects.get(username="prompt").email_verified
+
+
+@pytest.mark.parametrize("token", ["forged", "WzEsImFiYyJd:1vQ:xyz", "a" * 300, "ก:ข:ค", "e30:1vQ:x"])
+def test_a_forged_confirmation_link_does_not_work(client, db, token):
+    user = UserFactory(username="malee", email_verified_at=None)
+
+    assert "This link no longer works" in client.get(f"/accounts/email/confirm/{token}/").content.decode()
+    assert "This link no longer works" in client.post(f"/accounts/email/confirm/{token}/").content.decode()
+    user.refresh_from_db()
+    assert user.email_verified_at is None and logged_in_user_id(client) is None
+
+
+def test_confirming_an_address_another_account_confirmed_meanwhile_fails_clearly(db, sending):
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="shared@example.com"))
+    sending.post(Client(), SIGNUP, signup_form(username="second", email="Shared@Example.com"))
+    first_link, second_link = (confirmation_link_in(message) for message in sending.outbox)
+    assert Client().post(first_link).status_code == 302
+
+    client = Client()
+    refused = client.post(second_link)
+
+    assert refused.status_code == 200
+    assert "Another account has confirmed Shared@example.com in the meantime" in refused.content.decode()
+    assert User.objects.get(username="second").email_verified_at is None
+    assert logged_in_user_id(client) is None
+
+
+def test_signup_answers_the_same_for_a_new_and_a_taken_address(db, sending):
+    UserFactory(username="owner", email="owner@example.com")
+    new, taken = Client(), Client()
+
+    new_answer = sending.post(new, SIGNUP, signup_form(username="alpha", email="fresh@example.com"))
+    taken_answer = sending.post(taken, SIGNUP, signup_form(username="bravo", email="OWNER@example.com"))
+
+    assert (new_answer.status_code, new_answer["Location"]) == (taken_answer.status_code, taken_answer["Location"])
+    assert new_answer.content == taken_answer.content
+    assert page(new.get(new_answer["Location"]), "fresh@example.com") == page(taken.get(taken_answer["Location"]), "OWNER@example.com")
+    assert not User.objects.filter(username="bravo").exists()
+    assert [message.to for message in sending.outbox] == [["fresh@example.com"], ["owner@example.com"]]
+    assert "/accounts/email/confirm/" in sending.outbox[0].body
+    assert "/accounts/email/confirm/" not in sending.outbox[1].body
+
+
+def test_signup_form_answers_the_same_when_the_address_is_taken_and_the_form_is_wrong(db):
+    UserFactory(username="owner", email="owner@example.com")
+
+    new = Client().post(SIGNUP, signup_form(email="fresh@example.com", password2="differs"))
+    taken = Client().post(SIGNUP, signup_form(email="owner@example.com", password2="differs"))
+
+    assert new.status_code == taken.status_code == 200
+    assert page(new, "fresh@example.com") == page(taken, "owner@example.com")
+
+
+@pytest.mark.parametrize("username", ["malee@example.com", "mal@ee", "@malee"])
+def test_signup_refuses_a_user_name_with_an_at_sign(client, db, username):
+    response = client.post(SIGNUP, signup_form(username=username))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["Enter a user name of letters, digits and ./+/-/_ only (no @)."]
+    assert not User.objects.exists()
+
+
+def test_the_account_model_refuses_a_user_name_with_an_at_sign(db):
+    """Everywhere a user name is set (the admin, createsuperuser) validates the model's field."""
+    with pytest.raises(ValidationError) as refused:
+        User(username="malee@example.com", email="malee@example.com").full_clean()
+
+    assert "username" in refused.value.message_dict
+    User(username="mälee.k+shop-1_th", email="malee@example.com").full_clean(exclude=["password"])
+
+
+def test_an_unconfirmed_account_logs_in_by_user_name_but_not_by_its_address(db):
+    user = UserFactory(username="malee", email="malee@example.com", email_verified_at=None)
+
+    by_address = Client().post(LOGIN, {"username": "malee@example.com", "password": TEST_PASSWORD})
+    by_name = Client().post(LOGIN, {"username": "malee", "password": TEST_PASSWORD})
+
+    assert by_address.status_code == 200
+    assert by_name.status_code == 302
+    assert by_name.wsgi_request.user == user
+
+
+def test_the_e_mails_are_plain_text_without_html_entities(db, sending):
+    UserFactory(username="owner", email="o'neil&co@example.com")
+
+    sending.post(Client(), SIGNUP, signup_form(username="darcy", email="d'arcy+shop@example.com"))
+    sending.post(Client(), SIGNUP, signup_form(username="other", email="o'neil&co@example.com"))
+
+    link_mail, notice = sending.outbox
+    assert "d'arcy+shop@example.com" in link_mail.body and "Hello darcy," in link_mail.body
+    assert "&#x27;" not in link_mail.body + notice.body and "&amp;" not in link_mail.body + notice.body
+    assert "Hello owner," in notice.body
+
+
+# --- The site-wide notice and its button ------------------------------------------------------
+
+
+def test_an_unconfirmed_account_sees_a_notice_with_a_button_that_sends_the_link_again(client, db, sending):
+    user = UserFactory(username="malee", email="malee@example.com", email_verified_at=None)
+    client.force_login(user)
+
+    body = client.get("/").content.decode()
+    assert "Please confirm your e-mail address, malee@example.com" in body
+    assert f'<form method="post" action="{RESEND}"' in body
+
+    response = sending.post(client, RESEND, {"next": "/orders/"}, follow=True)
+
+    assert response.redirect_chain == [("/orders/", 302)]
+    assert "We sent the link again to malee@example.com." in response.content.decode()
+    assert [message.to for message in sending.outbox] == [["malee@example.com"]]
+    assert Client().post(confirmation_link_in(sending.outbox[0])).status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_a_confirmed_account_sees_no_notice(client, buyer):
+    client.force_login(buyer)
+
+    assert "Please confirm your e-mail address" not in client.get("/").content.decode()
+
+
+def test_the_resend_button_does_not_follow_a_next_outside_the_site(client, db, sending):
+    client.force_login(UserFactory(email_verified_at=None))
+
+    response = sending.post(client, RESEND, {"next": "https://evil.example/"})
+
+    assert response["Location"] == PROFILE
+
+
+# --- Changing the address ---------------------------------------------------------------------
+
+
+def test_a_new_address_counts_only_once_its_link_is_opened(client, buyer, sending):
+    client.force_login(buyer)
+
+    sending.post(client, PROFILE, profile_form(email="malee@mail.example"))
+
+    buyer.refresh_from_db()
+    assert (buyer.email, buyer.pending_email) == ("buyer@example.com", "malee@mail.example")
+    assert User.objects.by_login("buyer@example.com").get() == buyer
+    assert not User.objects.by_login("malee@mail.example").exists()
+    to_new, to_old = (next(m for m in sending.outbox if m.to == [address]) for address in ("malee@mail.example", "buyer@example.com"))
+    assert "asked to change its e-mail address to malee@mail.example" in to_old.body
+    assert "/accounts/email/confirm/" not in to_old.body
+
+    assert Client().post(confirmation_link_in(to_new)).status_code == 302
+
+    buyer.refresh_from_db()
+    assert (buyer.email, buyer.pending_email) == ("malee@mail.example", "")
+    assert buyer.email_verified
+    assert User.objects.by_login("malee@mail.example").get() == buyer
+
+
+def test_asking_for_another_address_retires_the_earlier_link(client, buyer, sending):
+    client.force_login(buyer)
+    sending.post(client, PROFILE, profile_form(email="first@mail.example"))
+    sending.post(client, PROFILE, profile_form(email="second@mail.example"))
+    first_link = confirmation_link_in(next(m for m in sending.outbox if m.to == ["first@mail.example"]))
+
+    response = Client().post(first_link)
+
+    assert "This link no longer works" in response.content.decode()
+    buyer.refresh_from_db()
+    assert (buyer.email, buyer.pending_email) == ("buyer@example.com", "second@mail.example")
+
+
+def test_the_profile_answers_the_same_for_a_new_and_a_taken_address(db, sending):
+    UserFactory(username="owner", email="owner@example.com")
+    one, two = UserFactory(username="kanyarat"), UserFactory(username="somsak")
+    new, taken = Client(), Client()
+    new.force_login(one)
+    taken.force_login(two)
+
+    new_answer = sending.post(new, PROFILE, profile_form(email="fresh@example.com"))
+    taken_answer = sending.post(taken, PROFILE, profile_form(email="owner@example.com"))
+
+    assert (new_answer.status_code, new_answer["Location"]) == (taken_answer.status_code, taken_answer["Location"]) == (302, PROFILE)
+    assert new_answer.content == taken_answer.content
+    new_page, taken_page = new.get(PROFILE), taken.get(PROFILE)
+    assert page(new_page, "fresh@example.com", "kanyarat") == page(taken_page, "owner@example.com", "somsak")
+    owner_mail = [message for message in sending.outbox if message.to == ["owner@example.com"]]
+    assert len(owner_mail) == 1 and "/accounts/email/confirm/" not in owner_mail[0].body
+
+
+# --- Password reset ---------------------------------------------------------------------------
+
+
+def test_password_reset_to_an_unconfirmed_address_sends_nothing_and_says_the_same(db, sending):
+    UserFactory(username="squatter", email="victim@example.com", email_verified_at=None)
+    UserFactory(username="owner", email="owner@example.com")
+
+    unconfirmed = sending.post(Client(), RESET, {"email": "victim@example.com"})
+    confirmed = sending.post(Client(), RESET, {"email": "owner@example.com"})
+
+    assert unconfirmed["Location"] == confirmed["Location"] == "/accounts/password/reset/sent/"
+    assert [message.to for message in sending.outbox] == [["owner@example.com"]]
+
+
+def test_password_reset_does_not_go_to_a_pending_address(client, buyer, sending):
+    client.force_login(buyer)
+    sending.post(client, PROFILE, profile_form(email="new@mail.example"))
+    sent_before = len(sending.outbox)
+
+    sending.post(Client(), RESET, {"email": "new@mail.example"})
+
+    assert len(sending.outbox) == sent_before
+
+
+# --- Throttles --------------------------------------------------------------------------------
+
+
+def assert_throttled(response):
+    assert response.status_code == 429
+    assert THROTTLED in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    assert "form" in response.context, "the form is shown again"
+
+
+def test_signup_is_throttled_per_client_address(db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "2/h"}
+    for number in range(2):
+        answer = sending.post(Client(), SIGNUP, signup_form(username=f"user{number}", email=f"user{number}@example.com"), REMOTE_ADDR="203.0.113.9")
+        assert answer.status_code == 302
+
+    third = sending.post(Client(), SIGNUP, signup_form(username="user3", email="user3@example.com"), REMOTE_ADDR="203.0.113.9")
+    elsewhere = sending.post(Client(), SIGNUP, signup_form(username="user4", email="user4@example.com"), REMOTE_ADDR="198.51.100.1")
+
+    assert_throttled(third)
+    assert third.context["form"]["username"].value() == "user3"
+    assert not User.objects.filter(username="user3").exists()
+    assert elsewhere.status_code == 302
+    assert len(sending.outbox) == 3
+
+
+def test_signup_is_throttled_per_email_address(db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-email": "1/h"}
+    UserFactory(username="owner", email="owner@example.com")
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="owner@example.com"), REMOTE_ADDR="203.0.113.1")
+
+    second = sending.post(Client(), SIGNUP, signup_form(username="second", email="OWNER@example.com "), REMOTE_ADDR="203.0.113.2")
+
+    assert_throttled(second)
+    assert len(sending.outbox) == 1, "the owner is told once, not once per attempt"
+
+
+def test_password_reset_is_throttled_per_address_and_per_client(db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"password-reset-email": "1/h", "password-reset-client": "2/h"}
+    UserFactory(username="owner", email="owner@example.com")
+    UserFactory(username="other", email="other@example.com")
+
+    first = sending.post(Client(), RESET, {"email": "owner@example.com"}, REMOTE_ADDR="203.0.113.1")
+    same_address = sending.post(Client(), RESET, {"email": "Owner@Example.com"}, REMOTE_ADDR="203.0.113.2")
+    other_address = sending.post(Client(), RESET, {"email": "other@example.com"}, REMOTE_ADDR="203.0.113.1")
+    same_client = sending.post(Client(), RESET, {"email": "nobody@example.com"}, REMOTE_ADDR="203.0.113.1")
+
+    assert first.status_code == other_address.status_code == 302
+    assert_throttled(same_address)
+    assert_throttled(same_client)
+    assert [message.to for message in sending.outbox] == [["owner@example.com"], ["other@example.com"]]
+
+
+def test_the_resend_button_is_throttled_per_account(client, db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"confirmation-resend": "2/h"}
+    client.force_login(UserFactory(username="malee", email_verified_at=None))
+    for _attempt in range(2):
+        assert sending.post(client, RESEND).status_code == 302
+
+    third = sending.post(client, RESEND, REMOTE_ADDR="198.51.100.7")
+
+    assert third.status_code == 429
+    assert THROTTLED in third.content.decode()
+    assert "Send the link again" in third.content.decode()
+    assert len(sending.outbox) == 2
+
+
+def test_the_email_change_is_throttled_per_account(client, buyer, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"email-change": "1/h"}
+    client.force_login(buyer)
+    sending.post(client, PROFILE, profile_form(email="first@mail.example"))
+    sent = len(sending.outbox)
+
+    again = sending.post(client, PROFILE, profile_form(email="second@mail.example", first_name="Malee"))
+    names_only = sending.post(client, PROFILE, profile_form(email="first@mail.example", first_name="Malee"))
+
+    assert_throttled(again)
+    assert names_only.status_code == 302, "names and language are not throttled"
+    buyer.refresh_from_db()
+    assert buyer.pending_email == "first@mail.example" and buyer.first_name == "Malee"
+    assert len(sending.outbox) == sent
+
+
+def test_the_signup_throttle_counts_an_ipv6_client_by_its_network(db, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="2001:db8:1:2::10")
+
+    same_network = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="2001:db8:1:2:ffff::1")
+
+    assert same_network.status_code == 429
+    assert len(sending.outbox) == 1
+
+
+def test_the_profile_offers_the_link_for_a_pending_address_again(client, buyer, sending):
+    client.force_login(buyer)
+    sending.post(client, PROFILE, profile_form(email="new@mail.example"))
+
+    body = client.get(PROFILE).content.decode()
+    again = sending.post(client, RESEND, {"next": PROFILE})
+
+    assert "Waiting for confirmation: <strong>new@mail.example</strong>" in body
+    assert f'action="{RESEND}"' in body
+    assert again["Location"] == PROFILE
+    assert sending.outbox[-1].to == ["new@mail.example"] and "/accounts/email/confirm/" in sending.outbox[-1].body
