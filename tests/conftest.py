@@ -38,6 +38,18 @@ def places(db):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to /ja/… through the test
+    client leaves Japanese active in the thread (LocaleMiddleware activates, nothing resets)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     private = dict(settings.STORAGES["private"], OPTIONS={"location": tmp_path / "private", "base_url": None})
