@@ -284,7 +284,7 @@ def _check_unpaid_limits(*, buyer: User, items: list[CartItem], new_orders: int)
         if mine + item.quantity > limit:
             over.append(
                 _(
-                    "%(name)s: one account may hold at most %(limit)s unpaid (you hold %(mine)s in unpaid orders "
+                    "%(name)s: one account may hold at most %(limit)s units unpaid (you hold %(mine)s in unpaid orders "
                     "and asked for %(quantity)s). Pay for your unpaid orders first, or order fewer."
                 )
                 % {"name": item.product.name, "limit": limit, "mine": mine, "quantity": item.quantity}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -99,7 +100,10 @@ class SignupSentView(TemplateView):
     template_name = "accounts/signup_sent.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"address": self.request.session.get(SIGNUP_EMAIL_SESSION_KEY, "")}
+        return super().get_context_data(**kwargs) | {
+            "address": self.request.session.get(SIGNUP_EMAIL_SESSION_KEY, ""),
+            "days": settings.EMAIL_CONFIRMATION_MAX_AGE // 86400,
+        }
 
 
 class EmailConfirmView(TemplateView):

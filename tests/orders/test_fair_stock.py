@@ -97,7 +97,7 @@ def test_of_a_small_stock_one_account_holds_at_most_two_units_unpaid(buyer, shop
     with pytest.raises(ValidationError) as caught:
         check_out(buyer, cart, shop)
     assert caught.value.messages == [
-        "Mudmee silk scarf: one account may hold at most 2 unpaid (you hold 2 in unpaid orders and asked for 1). "
+        "Mudmee silk scarf: one account may hold at most 2 units unpaid (you hold 2 in unpaid orders and asked for 1). "
         "Pay for your unpaid orders first, or order fewer."
     ]
     assert stock_of(scarf) == 8 and Order.objects.count() == 1
@@ -106,7 +106,7 @@ def test_of_a_small_stock_one_account_holds_at_most_two_units_unpaid(buyer, shop
 def test_the_whole_stock_cannot_go_to_one_unpaid_order(buyer, shop):
     """The hoarding of the issue: one account ordering everything there is without paying."""
     basket = listing(shop, name_en="Bamboo basket", stock=4)
-    with pytest.raises(ValidationError, match="Bamboo basket: one account may hold at most 2 unpaid"):
+    with pytest.raises(ValidationError, match="Bamboo basket: one account may hold at most 2 units unpaid"):
         place_one(buyer, basket, 4)
     assert stock_of(basket) == 4 and not Order.objects.exists()
 
@@ -159,7 +159,7 @@ def test_the_checkout_page_shows_the_limit_and_places_nothing(buyer_client, buye
     token = buyer_client.get(CHECKOUT).context["checkout_token"]
     response = buyer_client.post(CHECKOUT, checkout_post({shop.pk: {}}, token=token))
     assert response.status_code == 200
-    assert "Mudmee silk scarf: one account may hold at most 2 unpaid" in response.content.decode()
+    assert "Mudmee silk scarf: one account may hold at most 2 units unpaid" in response.content.decode()
     assert Order.objects.count() == 1 and stock_of(scarf) == 8
 
 
