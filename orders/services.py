@@ -593,7 +593,24 @@ def slip_review(*, slip: PaymentSlip, by: User, accept: bool, note: str = "") ->
     slip.save()
     if accept:
         order_transition(order=slip.order, to_state=Order.State.PAID, by=by, note=_("Transfer slip accepted."))
+    else:
+        _end_hold_for_slip(slip.order_id)
     return slip
+
+
+def _end_hold_for_slip(order_id: int) -> None:
+    """A rejected slip keeps the order no longer: unless another slip still waits, the order
+    holds its stock for the method's own hold counted from now (time to send the right slip),
+    never longer than it had. Otherwise any picture sent as a slip would keep a PromptPay order
+    for the producer's whole expiry even after the producer turned it down."""
+    order = Order.objects.select_for_update().select_related("producer").get(pk=order_id)
+    if order.state != Order.State.PENDING_PAYMENT or order.expires_at is None:
+        return
+    if order.slips.filter(state=PaymentSlip.State.WAITING).exists():
+        return
+    hold = provider_for(order.payment_method).unpaid_hold(sales_terms_for(order.producer))
+    if hold is not None and timezone.now() + hold < order.expires_at:
+        Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() + hold)
 
 
 # --- Reviews and favourites ------------------------------------------------------------------

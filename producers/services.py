@@ -385,20 +385,29 @@ def _check_payout_password(*, user: User, password: str) -> None:
     limit = getattr(settings, "PAYOUT_PASSWORD_FAILURE_LIMIT", 5)
     window = 60 * getattr(settings, "PAYOUT_PASSWORD_COOLOFF_MINUTES", 15)
     key = PAYOUT_PASSWORD_FAILURES_KEY.format(user_id=user.pk)
-    now = time.time()
-    failures = [at for at in cache.get(key, []) if at > now - window]
-    if len(failures) >= limit:
-        minutes = max(1, round((failures[0] + window - now) / 60))
-        message = ngettext(
-            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minute.",
-            "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minutes.",
-            minutes,
-        )
-        raise ValidationError({"password": message % {"minutes": minutes}})
-    if not password or not user.check_password(password):
-        cache.set(key, [*failures, now], timeout=window)
-        raise ValidationError({"password": _("That is not your password. Nothing was changed.")})
-    cache.delete(key)
+    error = None
+    # One attempt of an account at a time: the count is read, checked and written back under the
+    # account's row lock, so guesses sent at once are counted one after the other instead of all
+    # reading the same count (with the database cache the write commits with this transaction).
+    with transaction.atomic():
+        User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
+        now = time.time()
+        failures = [at for at in cache.get(key, []) if at > now - window]
+        if len(failures) >= limit:
+            minutes = max(1, round((failures[0] + window - now) / 60))
+            message = ngettext(
+                "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minute.",
+                "Too many wrong passwords. Nothing was changed; try again in %(minutes)s minutes.",
+                minutes,
+            )
+            error = ValidationError({"password": message % {"minutes": minutes}})
+        elif not password or not user.check_password(password):
+            cache.set(key, [*failures, now], timeout=window)
+            error = ValidationError({"password": _("That is not your password. Nothing was changed.")})
+        else:
+            cache.delete(key)
+    if error is not None:
+        raise error
 
 
 def _masked_changes(in_force: dict, producer: Producer, changed: list[str]) -> list[dict]:

@@ -209,6 +209,31 @@ def test_a_slip_sent_in_time_keeps_the_order_until_the_producers_own_expiry(buye
     assert services.orders_expire(now=timezone.now() + timedelta(hours=3)) == 0
 
 
+def test_a_rejected_slip_no_longer_keeps_the_order_past_the_methods_hold(buyer, manager, scarf):
+    """Any picture sent as a slip extends a PromptPay order to the producer's own expiry; once the
+    producer rejects it, the order is back to the method's hold (from the rejection)."""
+    order = place_one(buyer, scarf, payment=PaymentMethod.PROMPTPAY)
+    slip = services.slip_upload(order=order, buyer=buyer, upload=imagefiles.upload("cat.png", imagefiles.png_bytes(), "image/png"))
+
+    services.slip_review(slip=slip, by=manager, accept=False, note="This is not a transfer slip.")
+
+    order.refresh_from_db()
+    assert (order.expires_at - timezone.now()) <= timedelta(hours=2)
+    assert services.orders_expire(now=timezone.now() + timedelta(hours=3)) == 1
+    assert stock_of(scarf) == 10
+
+
+def test_a_rejected_slip_leaves_the_hold_of_another_slip_still_waiting(buyer, manager, scarf):
+    order = place_one(buyer, scarf, payment=PaymentMethod.PROMPTPAY)
+    first = services.slip_upload(order=order, buyer=buyer, upload=imagefiles.upload("a.png", imagefiles.png_bytes(), "image/png"))
+    services.slip_upload(order=order, buyer=buyer, upload=imagefiles.upload("b.png", imagefiles.png_bytes(), "image/png"))
+
+    services.slip_review(slip=first, by=manager, accept=False, note="Blurred.")
+
+    order.refresh_from_db()
+    assert round(hours_held(order)) == 48
+
+
 def test_the_order_page_and_e_mail_say_when_to_pay_by(buyer_client, buyer, scarf, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = place_one(buyer, scarf, payment=PaymentMethod.PROMPTPAY)

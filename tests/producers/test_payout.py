@@ -102,6 +102,45 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while(ma
     assert details_of(group_a)["promptpay_id"] == "0899998888"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_wrong_passwords_sent_at_once_are_all_counted(manager_a, group_a, monkeypatch):
+    """Guesses sent in parallel (one stolen session, many tabs) must not all read the same count
+    and slip past the limit: eight at once give five wrong-password answers and three refusals."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    settle(group_a)
+    check = type(manager_a).check_password
+
+    def slow_check(user, raw_password):
+        time.sleep(0.2)  # long enough for every guess to have read the count without the lock
+        return check(user, raw_password)
+
+    monkeypatch.setattr(type(manager_a), "check_password", slow_check)
+    answers, start = [], threading.Barrier(8)
+
+    def guess(number):
+        try:
+            start.wait()
+            change_payment(group_a, manager_a, password=f"guess{number}")
+        except ValidationError as error:
+            answers.append("locked" if "Too many wrong passwords" in str(error) else "wrong")
+        except Exception as error:  # noqa: BLE001 - the test reports whatever happened
+            answers.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(answers) == ["locked"] * 3 + ["wrong"] * 5
+
+
 def test_the_wrong_password_count_is_per_account(manager_a, group_a, second_manager):
     settle(group_a)
     for _attempt in range(5):
