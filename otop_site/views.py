@@ -10,6 +10,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from psycopg_pool import PoolTimeout
 
 from .database import probe
 
@@ -51,7 +52,9 @@ def server_error(request):
     """
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_DOWN_ERRORS):
-        body = loader.get_template("503.html").render({"request_path": request.path})
+        # Every connection of the pool busy is a crowd, not a database down: the page says so.
+        busy = isinstance(error.__cause__, PoolTimeout)
+        body = loader.get_template("503.html").render({"request_path": request.path, "busy": busy})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response

@@ -4,7 +4,14 @@ DEBUG stays off unless DEBUG=1, so error pages are the styled ones and WhiteNois
 collected static files, as in production.
 """
 
-from .base import *  # noqa: F403
+import os
+
+# runserver answers each request in a thread of its own, all in one process: its pool needs more
+# connections than a gunicorn worker's (which answers one request at a time). Sixteen leave the
+# embedded server (100 connections) room for the test suite beside it.
+os.environ.setdefault("DATABASE_POOL_SIZE", "16")
+
+from .base import *  # noqa: E402, F403
 
 # runserver listens with a backlog of 10 connections: a burst of visitors overflows it, and the
 # kernel drops the rest, which retry 1, 3, 7… seconds later (a burst of 100 took 30 s instead

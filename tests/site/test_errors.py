@@ -158,3 +158,21 @@ def test_logging_in_while_the_database_is_down_is_a_503(visitor_client, database
 
     assert_styled_page(response, code=503, heading="The marketplace is briefly unavailable")
 
+
+
+def test_every_pool_connection_busy_is_a_styled_503_that_says_the_site_is_busy(rf):
+    """A pool that hands out no connection in time is a crowd, not a database down."""
+    from django.db.utils import OperationalError
+    from psycopg_pool import PoolTimeout
+
+    from otop_site.views import server_error
+
+    request = rf.get("/products/")
+    try:
+        raise OperationalError("couldn't get a connection after 4.00 sec") from PoolTimeout("timeout")
+    except OperationalError:
+        response = server_error(request)
+    body = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Very many people are using the marketplace" in body
+    assert "cannot reach our database" not in body

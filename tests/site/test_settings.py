@@ -58,7 +58,8 @@ def test_conn_max_age_comes_from_the_environment_when_the_pool_is_off():
 
 
 def test_each_process_holds_a_bounded_pool_of_connections():
-    default = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE)
+    default = settings_values("otop_site.settings.production", ["DATABASES"], **PRODUCTION_ENVIRONMENT)
+    dev_server = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE)
     tuned = settings_values(
         "otop_site.settings.production",
         ["DATABASES"],
@@ -69,6 +70,8 @@ def test_each_process_holds_a_bounded_pool_of_connections():
 
     pool = default["DATABASES"]["default"]["OPTIONS"]["pool"]
     assert (pool["min_size"], pool["max_size"], pool["timeout"]) == (1, 4, 4)
+    # runserver answers every request in a thread of one process: a larger pool.
+    assert dev_server["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 16
     assert pool["connection_class"] == "<class 'otop_site.database.GuardedConnection'>"
     tuned_pool = tuned["DATABASES"]["default"]["OPTIONS"]["pool"]
     assert (tuned_pool["max_size"], tuned_pool["timeout"]) == (8, 2.5)
