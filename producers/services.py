@@ -508,6 +508,9 @@ def payout_change_review(*, change: PayoutChange, by: User, approve: bool, note:
     leaves the details in force as they are; who, when and the note are recorded and mailed to
     every manager after the transaction commits.
 
+    Four eyes: staff cannot approve a change they asked for themselves (a staff member who also
+    manages a group), or one for a group they manage.
+
     Raises PermissionDenied for non-staff; ValidationError when the change is no longer held
     (decided or replaced meanwhile), when a rejection has no note (the managers are told why),
     or when the proposed details are no longer valid. Nothing is changed then.
@@ -521,6 +524,8 @@ def payout_change_review(*, change: PayoutChange, by: User, approve: bool, note:
     change = PayoutChange.objects.get(pk=change.pk)
     if change.state != PayoutChange.State.HELD:
         raise ValidationError(_("This change is no longer waiting for review."))
+    if approve and (change.changed_by_id == by.pk or _is_manager(producer, by)):
+        raise ValidationError(_("Another member of staff must approve a change to a group you manage."))
     if approve:
         fields = [name for name in change.proposed if name in PAYMENT_FIELDS]
         for name in fields:

@@ -557,3 +557,21 @@ def test_two_managers_changing_at_once_leave_exactly_one_held_change(group_a, ma
     assert all(isinstance(result, PayoutChange) for result in results.values()), results
     assert sorted(PayoutChange.objects.values_list("state", flat=True)) == ["held", "replaced"]
     assert details_of(group_a)["promptpay_id"] == ""
+
+
+def test_staff_who_manage_the_group_cannot_approve_its_change_but_other_staff_can(manager_a, shop_a, staff):
+    """Four eyes: a staff member who is also the group's manager asks for a change; another
+    member of staff must approve it."""
+    manager_a.is_staff = True
+    manager_a.save(update_fields=["is_staff"])
+    change = change_payment(shop_a, manager_a)
+    before = details_of(shop_a)
+
+    with pytest.raises(ValidationError, match="Another member of staff"):
+        services.payout_change_review(change=change, by=manager_a, approve=True)
+    assert details_of(shop_a) == before
+    change.refresh_from_db()
+    assert change.state == PayoutChange.State.HELD
+
+    services.payout_change_review(change=change, by=staff, approve=True)
+    assert details_of(shop_a) == NEW_DETAILS
