@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from otop_site.spreadsheets import spreadsheet_row
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
@@ -98,11 +99,6 @@ class PackingSlipView(ProducerOrderMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"order": self.get_order(), "printed_at": timezone.now()}
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # A buyer's name such as "=HYPERLINK(…)" must not become a live formula in the producer's spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 class OrdersCsvView(ProducerMemberRequiredMixin, View):
     """The producer's orders as CSV, one row per order line, for its own books."""
 
@@ -117,13 +113,13 @@ class OrdersCsvView(ProducerMemberRequiredMixin, View):
         writer.writerow(self.COLUMNS)
         for order in producer_orders(producer=self.producer):
             for line in order.lines.all():
-                writer.writerow([
+                # A buyer's name such as "=HYPERLINK(…)" must not become a live formula.
+                writer.writerow(spreadsheet_row([
                     order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"), order.state,
-                    _spreadsheet_safe(order.ship_name), _spreadsheet_safe(line.product_name), line.quantity,
+                    order.ship_name, line.product_name, line.quantity,
                     line.unit_price, line.line_total, order.shipping_cost, order.total, order.currency,
-                    order.payment_method, order.delivery_method, _spreadsheet_safe(order.carrier),
-                    _spreadsheet_safe(order.tracking_number),
-                ])
+                    order.payment_method, order.delivery_method, order.carrier, order.tracking_number,
+                ]))
         return response
 
 
