@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from otop_site.spreadsheets import spreadsheet_row
-from producers.views.mixins import ProducerMemberRequiredMixin
+from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
 from .. import services
 from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
@@ -37,11 +37,32 @@ class ProducerOrderListView(ProducerMemberRequiredMixin, TemplateView):
 
 
 class ProducerOrderMixin(ProducerMemberRequiredMixin):
+    """An order of any group the user is a member of. The order e-mails link here, and a member
+    of several groups must not meet a 404 because another group is selected in the dashboard:
+    the order's group becomes the selected one, as the group switch would make it, and a message
+    says so. Someone who is no member of the order's group gets a 404."""
+
+    _order = None
+
     def get_order(self) -> Order:
-        try:
-            return producer_order(producer=self.producer, number=self.kwargs["number"])
-        except Order.DoesNotExist:
-            raise Http404 from None
+        if self._order is None:
+            try:
+                self._order = producer_order(producer_ids=[m.producer_id for m in self.memberships], number=self.kwargs["number"])
+            except Order.DoesNotExist:
+                raise Http404 from None
+            if self._order.producer_id != self.producer.pk:
+                self._select_group_of(self._order)
+        return self._order
+
+    def _select_group_of(self, order: Order) -> None:
+        self.membership = next(m for m in self.memberships if m.producer_id == order.producer_id)
+        self.producer = self.membership.producer
+        self.request.session[CURRENT_PRODUCER_SESSION_KEY] = self.producer.pk
+        messages.info(
+            self.request,
+            _("Order %(number)s was placed with %(group)s: the dashboard now shows %(group)s.")
+            % {"number": order.number, "group": self.producer.display_name},
+        )
 
 
 class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
@@ -96,7 +117,8 @@ class PackingSlipView(ProducerOrderMixin, TemplateView):
     template_name = "orders/manage/packing_slip.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"order": self.get_order(), "printed_at": timezone.now()}
+        order = self.get_order()  # first: it may select the order's group, which the context names
+        return super().get_context_data(**kwargs) | {"order": order, "printed_at": timezone.now()}
 
 
 class OrdersCsvView(ProducerMemberRequiredMixin, View):
