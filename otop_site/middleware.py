@@ -29,7 +29,8 @@ class RejectNulBytesMiddleware:
 
 # The parts of the site that show one person's own data: their cart and checkout, their orders and
 # favourites, the producer's dashboard, the organiser's area, staff pages, their account and the
-# admin. Paths as they are without the language prefix (/th/, /ja/).
+# admin. Paths as they are without the language prefix (/th/, /ja/). robots.txt keeps crawlers out
+# of the same areas.
 PERSONAL_AREAS = ("cart/", "checkout/", "orders/", "favourites/", "dashboard/", "organiser/", "staff/", "accounts/", "admin/")
 
 
