@@ -342,7 +342,8 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, counts: dict, total:
 def catalogue_query(params: QueryDict) -> QueryDict:
     """The parameters of /products/ that decide what it shows, in one spelling: only those its
     filter form and its pages read, the last value of a repeated one (as the form takes it),
-    without surrounding spaces, empty ones and the first page left out, in name order.
+    without surrounding spaces, empty ones and the first page left out, in the form's order
+    (the order its own submissions have).
     Campaign tags, junk and the order of the parameters are not in it, so two addresses that
     show the same page give the same query, which the caches key the page by and which it is
     rendered from. Checked without a query: invalid values stay in, and the page they give
@@ -352,7 +353,7 @@ def catalogue_query(params: QueryDict) -> QueryDict:
     if values["page"] == "1":
         del values["page"]
     query = QueryDict(mutable=True)
-    for name in sorted(values):
+    for name in values:
         if values[name]:
             query[name] = values[name]
     query._mutable = False
