@@ -37,6 +37,10 @@ The rules of the file (also shown on the upload page):
 - `origin` is the slug of a place as the listing form offers it: a tambon of the producer's
   province in Thailand, a province of the producer's country elsewhere.
 - `currency` is for reading only: empty or the producer's own currency.
+- A cell that begins with a single quote before `=`, `+`, `-`, `@` (or a tab) is read without
+  that quote: the export writes such text so (otop_site/spreadsheets.py), lest a spreadsheet
+  run it as a formula (a text that really begins with such a quote is written with one quote
+  more, so every exported value reads back as it was).
 """
 
 import csv
@@ -59,6 +63,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from otop_site.spreadsheets import spreadsheet_row, spreadsheet_unescape
 from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
@@ -324,7 +329,7 @@ def _csv_records(data: bytes):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for line, record in enumerate(reader, start=1):
-            yield line, [_normalise_text(value) for value in record]
+            yield line, [_normalise_text(spreadsheet_unescape(value)) for value in record]
     except csv.Error as error:
         raise ValidationError(
             _("The CSV file cannot be read near line %(line)s (%(error)s).") % {"line": reader.line_num, "error": error},
@@ -376,7 +381,7 @@ def _cell_text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return _normalise_text(str(value))
+    return _normalise_text(spreadsheet_unescape(str(value)))
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -835,10 +840,10 @@ def listings_export(*, producer: Producer, file_format: str) -> bytes:
     )
     dataset = tablib.Dataset(headers=COLUMNS, title="products")
     for product in products.iterator(chunk_size=2000):
-        dataset.append([_export_value(product, column) for column in COLUMNS])
+        # A name such as "=1+1" must not become a live formula; the import takes the mark away.
+        dataset.append(spreadsheet_row(_export_value(product, column) for column in COLUMNS))
     if file_format == "xlsx":
-        # `escape` keeps a name such as "=1+1" from becoming a live formula in the workbook.
-        return dataset.export("xlsx", escape=True)
+        return dataset.export("xlsx")
     return dataset.export("csv").encode("utf-8-sig")
 
 

@@ -339,6 +339,33 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, counts: dict, total:
     return facets
 
 
+def catalogue_query(params: QueryDict) -> QueryDict:
+    """The parameters of /products/ that decide what it shows, in one spelling: only those its
+    filter form and its pages read, the last value of a repeated one (as the form takes it),
+    without surrounding spaces, empty ones and the first page left out, in the form's order
+    (the order its own submissions have).
+    Campaign tags, junk and the order of the parameters are not in it, so two addresses that
+    show the same page give the same query, which the caches key the page by and which it is
+    rendered from. Checked without a query: invalid values stay in, and the page they give
+    (the form's error beside the unfiltered result) is not kept (`catalogue_page_is_valid`)."""
+    values = {name: (params.get(name) or "").strip() for name in ProductFilter.base_filters}
+    values["page"] = _page_number(params.get("page"))
+    if values["page"] == "1":
+        del values["page"]
+    query = QueryDict(mutable=True)
+    for name in values:
+        if values[name]:
+            query[name] = values[name]
+    query._mutable = False
+    return query
+
+
+def catalogue_page_is_valid(context: dict) -> bool:
+    """Whether a page of /products/ (catalogue_page's context) was made from valid parameters
+    only, so that it may be kept for everyone who asks the same."""
+    return not context["filter"].form.errors
+
+
 def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     """One page of /products/ with every filter of SPEC §3 and the facet counts.
 

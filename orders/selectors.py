@@ -105,9 +105,11 @@ def producer_orders(*, producer, state: str = "", product_id: int | None = None)
     return list(orders[:500])
 
 
-def producer_order(*, producer, number: str) -> Order:
+def producer_order(*, producer_ids, number: str) -> Order:
+    """The order `number` if it was placed with one of `producer_ids` (the groups of the member
+    who asks), with what its dashboard page shows; Order.DoesNotExist otherwise."""
     return (
-        Order.objects.filter(producer=producer, number=number)
+        Order.objects.filter(producer_id__in=list(producer_ids), number=number)
         .select_related("buyer", "pickup_event", "producer")
         .prefetch_related("lines", "events__by", "slips")
         .get()

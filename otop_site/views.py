@@ -14,6 +14,8 @@ from psycopg_pool import PoolTimeout
 
 from .database import probe
 
+from .middleware import PERSONAL_AREAS
+
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
 
 
@@ -31,8 +33,6 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-# Areas that are private or personal, whatever the language they are shown in.
-PRIVATE_PATHS = ["admin/", "dashboard/", "organiser/", "accounts/", "cart/", "checkout/", "orders/"]
 
 
 @require_GET
@@ -40,7 +40,7 @@ def robots_txt(request):
     """Keep crawlers out of the private areas in every language (/th/…, /ja/… too); name the sitemap."""
     prefixes = ["/"] + [f"/{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
     lines = ["User-agent: *"]
-    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in PRIVATE_PATHS]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in PERSONAL_AREAS]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

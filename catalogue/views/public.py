@@ -15,7 +15,14 @@ from otop_site import page_cache
 
 from ..cache import VERSION_KEY, fragment_key, get_fragment, set_fragment
 from ..models import Product
-from ..selectors import catalogue_page, home_page_content, product_page, search_suggestions
+from ..selectors import (
+    catalogue_page,
+    catalogue_page_is_valid,
+    catalogue_query,
+    home_page_content,
+    product_page,
+    search_suggestions,
+)
 from ..seo import product_jsonld
 
 PARTIAL_HEADER = "HTTP_X_PARTIAL"
@@ -38,6 +45,10 @@ class ProductListView(TemplateView):
 
     template_name = "catalogue/product_list.html"
     shared = False
+    # The parameters the page reads, in one spelling: what its cached copies are keyed by and
+    # rendered from (catalogue_query).
+    query = None
+    keep = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -46,30 +57,33 @@ class ProductListView(TemplateView):
         return context
 
     def results_html(self) -> str:
-        request = self.request
-        query = sorted((key, tuple(values)) for key, values in request.GET.lists())
-        key = fragment_key("results", get_language(), repr(query), str(timezone.localdate().year))
+        key = fragment_key("results", get_language(), self.query.urlencode(), str(timezone.localdate().year))
         html = get_fragment(key)
         if html is None:
-            without_page = request.GET.copy()
+            without_page = self.query.copy()
             without_page.pop("page", None)
-            context = catalogue_page(params=request.GET, page=request.GET.get("page")) | {
+            context = catalogue_page(params=self.query, page=self.query.get("page")) | {
                 "query_without_page": without_page.urlencode()
             }
-            html = render_to_string("catalogue/partials/catalogue_results.html", context, request=request)
-            set_fragment(key, html)
+            html = render_to_string("catalogue/partials/catalogue_results.html", context, request=self.request)
+            if catalogue_page_is_valid(context):
+                set_fragment(key, html)
+            else:
+                # The form's error with the value as typed: this request's own, not kept.
+                self.keep = False
         return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
     def get(self, request, *args, **kwargs):
-        if request.META.get(PARTIAL_HEADER) != "results" and page_cache.is_shared_visitor(request, query=True):
-            # The whole page for a visitor without a session, keyed by its parameters.
+        self.query = catalogue_query(request.GET)
+        if request.META.get(PARTIAL_HEADER) != "results" and page_cache.is_shared_visitor(request):
+            # The whole page for a visitor without a session, keyed by the parameters it reads.
             self.shared = True
-            query = sorted((key, tuple(values)) for key, values in request.GET.lists())
             response = page_cache.serve(
                 request,
-                name=f"products:{query!r}",
+                name="products",
                 version_keys=(VERSION_KEY,),
                 render=lambda: self.render_page(request),
+                query=self.query,
             )
             response["Vary"] = "X-Partial"
             patch_vary_headers(response, ["Cookie", "Accept-Language"])
@@ -83,7 +97,7 @@ class ProductListView(TemplateView):
         else:
             response = self.render_to_response(self.get_context_data(results_html=html))
         response["Vary"] = "X-Partial"
-        return response
+        return response if self.keep else page_cache.do_not_keep(response)
 
 
 class ProductDetailView(TemplateView):

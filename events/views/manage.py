@@ -26,6 +26,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.views.public import add_service_errors
+from otop_site.spreadsheets import spreadsheet_row
 
 from .. import selectors, services
 from ..forms import (
@@ -87,11 +88,6 @@ def _back(request, name: str, event: Event):
     url = reverse(name, args=[event.slug])
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A producer's name such as "=HYPERLINK(…)" must not become a live formula in a spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- Events ------------------------------------------------------------------------------------
@@ -531,7 +527,8 @@ class StallListCsvView(EventOrganiserRequiredMixin, View):
         for stall in selectors.stall_list(event=self.event):
             holder = stall.holder
             producer = holder.producer if holder else None
-            writer.writerow([
+            # A producer's name such as "=HYPERLINK(…)" must not become a live formula.
+            writer.writerow(spreadsheet_row([
                 stall.code,
                 stall.zone.code,
                 stall.x,
@@ -540,13 +537,13 @@ class StallListCsvView(EventOrganiserRequiredMixin, View):
                 stall.depth,
                 " ".join(stall.features),
                 stall.fee,
-                _spreadsheet_safe(producer.display_name) if producer else "",
+                producer.display_name if producer else "",
                 producer.slug if producer else "",
-                _spreadsheet_safe(producer.province.name) if producer else "",
+                producer.province.name if producer else "",
                 holder.application.state if holder else "",
                 holder.fee_state if holder else "",
                 timezone.localtime(holder.checked_in_at).strftime("%Y-%m-%d %H:%M") if holder and holder.checked_in_at else "",
-            ])
+            ]))
         # UTF-8 with a BOM, which Excel needs to show Thai and Japanese names.
         response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
         filename = f"{self.event.slug}-stalls-{timezone.localdate():%Y-%m-%d}.csv"

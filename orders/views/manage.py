@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from producers.views.mixins import ProducerMemberRequiredMixin
+from otop_site.spreadsheets import spreadsheet_row
+from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
 from .. import services
 from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
@@ -38,11 +39,32 @@ class ProducerOrderListView(ProducerMemberRequiredMixin, TemplateView):
 
 
 class ProducerOrderMixin(ProducerMemberRequiredMixin):
+    """An order of any group the user is a member of. The order e-mails link here, and a member
+    of several groups must not meet a 404 because another group is selected in the dashboard:
+    the order's group becomes the selected one, as the group switch would make it, and a message
+    says so. Someone who is no member of the order's group gets a 404."""
+
+    _order = None
+
     def get_order(self) -> Order:
-        try:
-            return producer_order(producer=self.producer, number=self.kwargs["number"])
-        except Order.DoesNotExist:
-            raise Http404 from None
+        if self._order is None:
+            try:
+                self._order = producer_order(producer_ids=[m.producer_id for m in self.memberships], number=self.kwargs["number"])
+            except Order.DoesNotExist:
+                raise Http404 from None
+            if self._order.producer_id != self.producer.pk:
+                self._select_group_of(self._order)
+        return self._order
+
+    def _select_group_of(self, order: Order) -> None:
+        self.membership = next(m for m in self.memberships if m.producer_id == order.producer_id)
+        self.producer = self.membership.producer
+        self.request.session[CURRENT_PRODUCER_SESSION_KEY] = self.producer.pk
+        messages.info(
+            self.request,
+            _("Order %(number)s was placed with %(group)s: the dashboard now shows %(group)s.")
+            % {"number": order.number, "group": self.producer.display_name},
+        )
 
 
 class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
@@ -97,12 +119,8 @@ class PackingSlipView(ProducerOrderMixin, TemplateView):
     template_name = "orders/manage/packing_slip.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"order": self.get_order(), "printed_at": timezone.now()}
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A buyer's name such as "=HYPERLINK(…)" must not become a live formula in the producer's spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        order = self.get_order()  # first: it may select the order's group, which the context names
+        return super().get_context_data(**kwargs) | {"order": order, "printed_at": timezone.now()}
 
 
 class OrdersCsvView(ProducerMemberRequiredMixin, View):
@@ -119,13 +137,13 @@ class OrdersCsvView(ProducerMemberRequiredMixin, View):
         writer.writerow(self.COLUMNS)
         for order in producer_orders(producer=self.producer):
             for line in order.lines.all():
-                writer.writerow([
+                # A buyer's name such as "=HYPERLINK(…)" must not become a live formula.
+                writer.writerow(spreadsheet_row([
                     order.number, timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"), order.state,
-                    _spreadsheet_safe(order.ship_name), _spreadsheet_safe(line.product_name), line.quantity,
+                    order.ship_name, line.product_name, line.quantity,
                     line.unit_price, line.line_total, order.shipping_cost, order.total, order.currency,
-                    order.payment_method, order.delivery_method, _spreadsheet_safe(order.carrier),
-                    _spreadsheet_safe(order.tracking_number),
-                ])
+                    order.payment_method, order.delivery_method, order.carrier, order.tracking_number,
+                ]))
         return response
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -107,17 +108,17 @@ def test_the_kept_page_is_served_without_a_query_or_rendering(client, page_cache
         assert "Cached silk" in Client().get(url).content.decode()
 
 
-def test_signed_in_visitors_and_links_with_a_query_string_get_their_own_page(
+def test_signed_in_visitors_get_their_own_page(
     client, page_cache, silk, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     url = f"/products/{silk.slug}/"
     client.get(url)
-    # Not the kept page: the buy box is put together for this request (stall notes asked).
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url + "?utm_source=line").status_code == 200
-    assert any("events_stallassignment" in query["sql"] for query in queries.captured_queries)
     buyer = UserFactory(username="cache-buyer")
     client.force_login(buyer)
+    # Not the kept page: the buy box is put together for this request (stall notes asked).
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert any("events_stallassignment" in query["sql"] for query in queries.captured_queries)
     assert "Add to favourites" in client.get(url).content.decode()
     assert "Add to favourites" not in Client().get(url).content.decode()
 
@@ -184,3 +185,76 @@ def test_a_place_renamed_in_the_admin_shows_on_the_kept_product_page(client, pag
         province.name_en = "Renamed Province"
         province.save()
     assert "Renamed Province" in client.get(url).content.decode()
+
+
+# --- Keys from the parameters a page reads ----------------------------------------------------------
+
+
+def kept_entries() -> int:
+    """Entries in the shared page cache (rows of the cache table in production) and in the
+    worker's own copy."""
+    return len(caches["pages"]._cache) + len(caches["pages-local"]._cache)
+
+
+def test_junk_and_reordered_parameters_share_the_catalogues_kept_page(page_cache, silk):
+    first = Client().get("/products/?country=TH&sort=price")
+    assert first.status_code == 200 and "Cached silk" in first.content.decode()
+    entries = kept_entries()
+    for url in [
+        "/products/?sort=price&country=TH",
+        "/products/?country=TH&sort=price&utm_source=line&fbclid=abc123",
+        "/products/?junk=1&country=TH&q=&stars=&sort=price&page=1",
+        "/products/?country=%20TH%20&sort=price&in_stock=",
+        "/products/?country=JP&country=TH&sort=price",  # the form reads the last value
+    ]:
+        response = Client().get(url)
+        assert response.status_code == 200 and "Cached silk" in response.content.decode(), url
+        assert kept_entries() == entries, url
+        # Rendered from the parameters it reads: no visitor's junk in its links.
+        assert "utm_source" not in response.content.decode() and "junk" not in response.content.decode()
+    Client().get("/products/?country=TH&sort=-price")  # another page: kept on its own
+    assert kept_entries() > entries
+
+
+def test_junk_parameters_share_the_catalogues_results_for_signed_in_visitors_too(client, page_cache, silk):
+    client.force_login(UserFactory(username="cache-shopper"))
+    assert "Cached silk" in client.get("/products/?category=silk").content.decode()
+    entries = kept_entries()
+    assert "Cached silk" in client.get("/products/?utm_campaign=x&category=silk&").content.decode()
+    partial = client.get("/products/?ref=mail&category=silk", HTTP_X_PARTIAL="results")
+    assert "Cached silk" in partial.content.decode()
+    assert kept_entries() == entries
+
+
+def test_a_catalogue_page_with_an_invalid_value_shows_the_error_and_is_not_kept(page_cache, silk):
+    Client().get("/products/")
+    entries = kept_entries()
+    for value in ["abc", "9", "1e999"]:
+        response = Client().get("/products/", {"stars": value, "min_price": value})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Cached silk" in page  # the unfiltered result
+        assert "Some filters were not understood" in page and CSRF_PLACEHOLDER not in page
+        assert kept_entries() == entries, value
+
+
+@pytest.mark.parametrize("junk", ["?utm_source=line", "?utm_source=fb&fbclid=1", "?page=2&q=silk"])
+def test_junk_parameters_share_the_kept_product_page(page_cache, silk, junk, django_assert_num_queries):
+    url = f"/products/{silk.slug}/"
+    Client().get(url)
+    entries = kept_entries()
+    with django_assert_num_queries(0):
+        response = Client().get(url + junk)
+    assert response.status_code == 200 and "Cached silk" in response.content.decode()
+    assert kept_entries() == entries
+    assert junk.lstrip("?").split("&")[0] not in response.content.decode()
+
+
+def test_junk_parameters_share_the_kept_event_page(page_cache, running_fair, django_assert_num_queries):
+    url = f"/events/{running_fair.slug}/"
+    Client().get(url)
+    entries = kept_entries()
+    with django_assert_num_queries(0):
+        response = Client().get(url + "?utm_source=qr&stall=B-12")
+    assert response.status_code == 200 and "OTOP City 2026" in response.content.decode()
+    assert kept_entries() == entries

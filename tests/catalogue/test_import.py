@@ -474,6 +474,39 @@ def test_exported_file_imported_unchanged_creates_and_changes_nothing(client, me
     assert list(Certification.objects.order_by("pk").values_list("pk", "kind", "name", "number", "year")) == certifications_before
 
 
+FORMULA_NAMES = ['=HYPERLINK("http://evil.example","Click")', "+66 81 234 5678", "-1+1", "@SUM(A1)", "'=already quoted"]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_export_csv_keeps_a_listing_name_from_becoming_a_formula(client, member_a, make_product, name):
+    make_product(name_en=name, description_en="\t=1+1 in a tab")
+    exported = log_in(client, member_a).get(EXPORT_URL, {"format": "csv"}).content.decode("utf-8-sig")
+    (row,) = list(csv.DictReader(io.StringIO(exported)))
+    assert row["name_en"] == "'" + name
+    assert row["description_en"].startswith("'")
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_export_xlsx_keeps_a_listing_name_as_text_not_a_formula(client, member_a, make_product, name):
+    make_product(name_en=name)
+    exported = log_in(client, member_a).get(EXPORT_URL, {"format": "xlsx"}).content
+    sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+    cell = sheet.cell(row=2, column=importing.COLUMNS.index("name_en") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "'" + name  # whole: not cut to "HYPERLINK(…)" as the old export did
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_exported_formula_like_name_reads_back_unchanged(client, member_a, group_a, make_product, file_format):
+    products = [make_product(name_en=name, description_en=name) for name in FORMULA_NAMES]
+    exported = log_in(client, member_a).get(EXPORT_URL, {"format": file_format}).content
+
+    report = import_file(group_a, exported)
+
+    assert (report.new_count, report.updated_count, report.unchanged_count) == (0, 0, len(FORMULA_NAMES))
+    assert sorted(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("name_en", flat=True)) == sorted(FORMULA_NAMES)
+
+
 def test_an_edited_export_updates_just_what_changed(client, member_a, group_a, catalogue_of_a):
     scarf, tea, _theirs = catalogue_of_a
     scarf_updated_at = Product.objects.get(pk=scarf.pk).updated_at

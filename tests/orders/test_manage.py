@@ -6,9 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 
 from orders import services
 from orders.models import Order, PaymentMethod, SalesTerms, ShippingBand
+from producers.models import ProducerMembership
+from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
+from tests.factories import ProducerMembershipFactory
 from tests.orders.factories import ADDRESS, listing, log_in, place_one, place_order
 
 State = Order.State
@@ -169,3 +173,55 @@ def test_a_garbage_order_number_is_a_404_in_the_dashboard(manager_client, number
     for url in (f"/dashboard/orders/{number}/", f"/dashboard/orders/{number}/packing-slip/"):
         assert manager_client.get(url).status_code == 404
     assert manager_client.post(f"/dashboard/orders/{number}/", {"action": "paid"}).status_code == 404
+
+
+# --- a member of several groups follows an order link ---------------------------------------------
+
+
+@pytest.fixture
+def member_of_both(manager, other_shop):
+    """The shop's manager is also a member of the other shop, whose name sorts first, so the
+    dashboard shows the other shop until he chooses."""
+    ProducerMembershipFactory(producer=other_shop, user=manager, role=ProducerMembership.Role.MEMBER)
+    return manager
+
+
+@pytest.mark.parametrize("page", ["", "packing-slip/"])
+def test_an_order_link_opens_the_orders_group_for_a_member_of_several(client, member_of_both, buyer, shop, other_shop, scarf, page):
+    order = place_one(buyer, scarf)
+    client = log_in(client, member_of_both)
+    assert client.get("/dashboard/").context["producer"] == other_shop  # another group selected
+
+    response = client.get(f"/dashboard/orders/{order.number}/{page}")
+
+    assert response.status_code == 200
+    assert response.context["order"] == order
+    assert response.context["producer"] == shop
+    assert client.session[CURRENT_PRODUCER_SESSION_KEY] == shop.pk
+    dashboard = client.get("/dashboard/")
+    assert dashboard.context["producer"] == shop
+    shown = [str(message) for message in get_messages(response.wsgi_request)] + [
+        str(message) for message in dashboard.context["messages"]
+    ]
+    assert any(order.number in message and shop.display_name in message for message in shown)
+
+
+def test_an_order_action_works_for_a_member_of_several_whatever_group_is_selected(client, member_of_both, buyer, shop, other_shop, scarf):
+    order = place_one(buyer, scarf)
+    client = log_in(client, member_of_both)
+    client.post("/dashboard/switch/", {"producer": other_shop.pk})
+    response = client.post(f"/dashboard/orders/{order.number}/", {"action": "paid"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == State.PAID
+
+
+@pytest.mark.parametrize("page", ["", "packing-slip/"])
+def test_an_order_of_a_group_one_is_not_member_of_is_still_not_found(client, other_manager, buyer, other_shop, scarf, page):
+    order = place_one(buyer, scarf)
+    client = log_in(client, other_manager)
+    assert client.get(f"/dashboard/orders/{order.number}/{page}").status_code == 404
+    assert client.post(f"/dashboard/orders/{order.number}/", {"action": "paid"}).status_code == 404
+    order.refresh_from_db()
+    assert order.state == State.PENDING_PAYMENT
+    assert client.session.get(CURRENT_PRODUCER_SESSION_KEY) != order.producer_id
