@@ -174,7 +174,7 @@ def test_one_accounts_checkouts_at_once_hold_no_more_than_its_share_of_a_product
     placed, refused = check_out_all_at_once(buyer, carts_of_one_account(buyer, scarf, scarf, scarf, scarf), shop)
     assert (len(placed), len(refused)) == (2, 2)
     for error in refused:
-        assert "Mudmee silk scarf: one account may hold at most 2 unpaid" in error.messages[0]
+        assert "Mudmee silk scarf: one account may hold at most 2 units unpaid" in error.messages[0]
     assert Product.objects.get(pk=scarf.pk).stock == IN_STOCK - 2
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == 2
 

@@ -114,7 +114,7 @@ def test_the_whole_stock_cannot_go_to_one_unpaid_order(buyer, shop):
 def test_of_a_large_stock_one_account_holds_a_quarter_unpaid(buyer, shop):
     rice = listing(shop, name_en="Hom Mali rice", stock=100)
     place_one(buyer, rice, 25)
-    with pytest.raises(ValidationError, match="at most 25 unpaid"):
+    with pytest.raises(ValidationError, match="at most 25 units unpaid"):
         place_one(buyer, rice, 1)
     assert stock_of(rice) == 75
 
@@ -141,7 +141,7 @@ def test_every_product_over_its_share_is_named(buyer, shop):
     with pytest.raises(ValidationError) as caught:
         check_out(buyer, cart, shop)
     assert [message.split(":")[0] for message in caught.value.messages] == ["Mudmee silk scarf", "Lotus silk shawl"]
-    assert "at most 3 unpaid" in caught.value.messages[1]
+    assert "at most 3 units unpaid" in caught.value.messages[1]
     assert (stock_of(scarf), stock_of(shawl)) == (8, 12) and not Order.objects.exists()
 
 
@@ -149,7 +149,7 @@ def test_the_share_follows_the_settings(settings, buyer, scarf):
     settings.ORDERS_UNPAID_UNITS_PER_PRODUCT = 1
     settings.ORDERS_UNPAID_SHARE_PERCENT = 50
     place_one(buyer, scarf, 5)
-    with pytest.raises(ValidationError, match="at most 5 unpaid"):
+    with pytest.raises(ValidationError, match="at most 5 units unpaid"):
         place_one(buyer, scarf, 1)
 
 
