@@ -39,14 +39,14 @@ from places.services import places_load
 from producers import services as producer_services
 from producers.models import ProducerMembership
 from tests.factories import EventFactory, OrganiserFactory, UserFactory
-from tests.orders.factories import BACKEND, listing, make_shop, member_of, place_one
+from tests.orders.factories import BACKEND, fill_cart, listing, make_shop, member_of, place_one
 from tests.producers import imagefiles
 
 # Who asks. The order is the order of the columns in the matrix.
 ROLES = (
     "anonymous",  # not logged in
     "buyer",  # placed order A with group A
-    "other_buyer",  # another buyer, with an open invitation to group A (addressed to their account)
+    "other_buyer",  # another buyer, with group B's product in the cart and an open invitation to group A
     "member_a",  # a plain member of group A
     "manager_a",  # a manager of group A
     "manager_b",  # a manager of group B
@@ -115,6 +115,7 @@ def world_build() -> World:
     product_a = listing(group_a, name_en="Group A silk scarf")
     product_b = listing(group_b, name_en="Group B clay pot")
     order_a = place_one(users["buyer"], product_a)
+    fill_cart(users["other_buyer"], (product_b, 1))
     slip_a = order_services.slip_upload(order=order_a, buyer=users["buyer"], upload=imagefiles.good_jpeg("slip.jpg"))
     producer_photo_a = producer_services.producer_add_photo(producer=group_a, upload=imagefiles.good_jpeg("gallery.jpg"))
     invitation_a = producer_services.membership_invite(producer=group_a, by=users["manager_a"], invitee=users["other_buyer"].username)

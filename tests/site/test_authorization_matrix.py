@@ -67,7 +67,7 @@ MATRIX = {
     "orders:cart":                      row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
     "orders:cart_add":                  row("405   405   405   405   405   405   405   405   405  ", "302   302   302   302   302   302   302   302   302  "),  # an empty form: back with a message
     "orders:cart_update":               row("405   405   405   405   405   405   405   405   405  ", "302   302   302   302   302   302   302   302   302  "),
-    "orders:checkout":                  row("login 302   302   302   302   302   302   302   302  ", "login 302   302   302   302   302   302   302   302  "),  # the cart is empty: back to the cart
+    "orders:checkout":                  row("login 302   200   302   302   302   302   302   302  ", "login 302   200   302   302   302   302   302   302  "),  # the others' carts are empty: back to the cart
     "orders:order_list":                row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),
     "orders:order_detail":              row("login 200   404   404   404   404   404   404   404  ", "login 302   404   404   404   404   404   404   404  ", number="order_a.number"),  # the buyer's own order only
     "orders:favourites":                row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),
