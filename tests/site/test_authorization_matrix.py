@@ -5,8 +5,8 @@ answer each role gets to a GET and to a POST with an empty body (CSRF not enforc
 not followed). A new URL without a row fails the suite, and so does a row whose URL is gone.
 The Django admin is one rule for all its models instead of rows (staff get in, nobody else).
 
-A POST answered with anything but a success marked `*` must leave every app table as it was:
-an empty form changes nothing, and a role that may not act changes nothing.
+A POST whose cell has no `*` must leave every app table as it was: an empty form changes
+nothing, and a role that may not act changes nothing.
 
 Cells, in the order of ROLES (anonymous buyer other_buyer member_a manager_a manager_b
 organiser_a organiser_b staff):
@@ -15,7 +15,11 @@ organiser_a organiser_b staff):
     admin   302 to the admin's log-in page, with this URL as `next`
     reg     302 to the producer registration (the dashboard of someone in no group)
     302     302 anywhere else (a form's "back to the page", a step done)
-    ...*    that answer, and the request may change the database (leave the group, log out)
+    ...*    that answer, and the request may change the database (leave the group, decline an invitation)
+
+A row's keyword arguments fill the URL from the world of tests/site/authorization_world.py
+(`number="order_a.number"`); a URL about a kind of object the world lacks needs one more object
+there. The admin's own pages are rows; each model's pages follow the admin rule at the end.
 """
 
 import re
@@ -242,7 +246,8 @@ def test_every_url_pattern_has_a_row():
 
     assert not missing, (
         "These URL patterns have no row in the authorisation matrix: " + "; ".join(missing) + ". "
-        "Add one row each to MATRIX in tests/site/test_authorization_matrix.py, saying what each role gets."
+        "Add one row each to MATRIX in tests/site/test_authorization_matrix.py, saying what each role gets, "
+        'e.g. "orders:slip": row("login 200 404 ...", "login 405 405 ...", pk="slip_a.pk").'
     )
 
 
