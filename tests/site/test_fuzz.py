@@ -41,7 +41,8 @@ FUZZ_BUDGET = 700
 
 # Who fills in a page's forms: the first of these the page answers 200 (its owner).
 OWNER_PREFERENCE = ("buyer", "manager_a", "organiser_a", "other_buyer", "staff", "anonymous")
-# Answers that are not HTML pages, and the admin (Django's own forms).
+# Answers that are not HTML pages (left out of the budget; any other is skipped by its content
+# type), and the admin (Django's own forms).
 NOT_PAGES = {
     "healthz", "robots_txt", "sitemap", "sitemap_section", "^media/(?P<path>.*)$", "catalogue:suggest",
     "catalogue:listing_export", "orders:manage_orders_csv", "events:organiser_stalls_csv",
@@ -236,6 +237,8 @@ def page_forms(world, key: str, role: str) -> list[Form]:
     url = url_of(key, world)
     response = client_as(world, role).get(url)
     assert response.status_code == 200, f"GET {url} as {role}"
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return []  # a file (CSV, image, JSON): nothing to fill in
     parser = FormParser(f"http://testserver{url}")
     parser.feed(response.content.decode())
     seen = world.objects.setdefault("fuzzed_forms", set())
