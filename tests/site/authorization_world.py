@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.static import serve
 
 from accounts.models import User
+from accounts.tokens import email_confirmation_token
 from catalogue import importing
 from catalogue.models import Category
 from catalogue.services import categories_load
@@ -38,7 +39,7 @@ from places.models import Place
 from places.services import places_load
 from producers import services as producer_services
 from producers.models import ProducerMembership
-from tests.factories import EventFactory, OrganiserFactory, UserFactory
+from tests.factories import TEST_PASSWORD, EventFactory, OrganiserFactory, UserFactory
 from tests.orders.factories import BACKEND, fill_cart, listing, make_shop, member_of, place_one
 from tests.producers import imagefiles
 
@@ -132,6 +133,10 @@ def world_build() -> World:
             event=event, by=organiser, zone=zone, rows=1, columns=3, corners=False, fee=Decimal("1500")
         )
     application_a = event_services.application_submit(event=event_a, producer=group_a, by=users["manager_a"])
+    # Group A is new, so a change of its payout details waits for staff.
+    payout_change_a = producer_services.producer_update_payment(
+        producer=group_a, by=users["manager_a"], password=TEST_PASSWORD, promptpay_id="0898765432"
+    )
 
     world.objects.update(
         group_a=group_a,
@@ -149,6 +154,7 @@ def world_build() -> World:
         event_b=event_b,
         stall_a=stalls[event_a.slug][0],
         application_a=application_a,
+        payout_change_a=payout_change_a,
         producer_type=ContentType.objects.get_for_model(group_a),
         reset_uid=urlsafe_base64_encode(force_bytes(users["buyer"].pk)),
         sitemap_section="products",
@@ -161,6 +167,8 @@ def world_build() -> World:
             world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     # Made after logging in, which renews the buyer's last log-in and so the reset links.
     world.objects["reset_token"] = default_token_generator.make_token(User.objects.get(pk=users["buyer"].pk))
+    # other_buyer has asked to change their address: the link sent to the new one.
+    world.objects["email_token"] = email_confirmation_token(user=users["other_buyer"], address="new-address@example.com")
     world.baseline = fingerprint()
     return world
 

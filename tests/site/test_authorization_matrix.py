@@ -73,6 +73,11 @@ MATRIX = {
     "orders:cart_update":               row("405   405   405   405   405   405   405   405   405  ", "302   302   302   302   302   302   302   302   302  "),
     "orders:checkout":                  row("login 302   200   302   302   302   302   302   302  ", "login 302   200   302   302   302   302   302   302  "),  # the others' carts are empty: back to the cart
     "orders:order_list":                row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),
+    "orders:order_slip":                row("404   200   404   200   200   404   404   404   200  ", "405   405   405   405   405   405   405   405   405  ", number="order_a.number", slip_id="slip_a.pk"),  # the buyer, the group's members and staff
+    "orders:manage_order_slip":         row("404   200   404   200   200   404   404   404   200  ", "405   405   405   405   405   405   405   405   405  ", number="order_a.number", slip_id="slip_a.pk"),
+    "accounts:signup_sent":             row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
+    "accounts:email_confirm":           row("200   200   200   200   200   200   200   200   200  ", "200   200   200*  200   200   200   200   200   200  ", token="email_token"),  # only other_buyer's own POST confirms
+    "accounts:email_confirmation_resend": row("login 405   405   405   405   405   405   405   405  ", "login 302   302   302   302   302   302   302   302  "),
     "orders:order_detail":              row("login 200   404   404   404   404   404   404   404  ", "login 302   404   404   404   404   404   404   404  ", number="order_a.number"),  # the buyer's own order only
     "orders:favourites":                row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),
     "orders:favourite_toggle":          row("login 405   405   405   405   405   405   405   405  ", "login 404   404   404   404   404   404   404   404  "),
@@ -108,7 +113,9 @@ MATRIX = {
     "producers:register":               row("login 200   200   200   200   200   200   200   200  ", "login 200   200   200   200   200   200   200   200  "),
     "producers:register_place":         row("reg   reg   reg   reg   reg   reg   reg   reg   reg  ", "reg   reg   reg   reg   reg   reg   reg   reg   reg  "),  # step 2 without step 1: back to step 1 (which asks to log in)
     "producers:profile":                row("login reg   reg   200   200   200   reg   reg   reg  ", "login reg   reg   200   200   200   reg   reg   reg  "),
-    "producers:payment":                row("login reg   reg   403   200   200   reg   reg   reg  ", "login reg   reg   403   302*  302*  reg   reg   reg  "),  # an empty payout form is valid and clears the bank details
+    "producers:payment":                row("login reg   reg   403   200   200   reg   reg   reg  ", "login reg   reg   403   200   200   reg   reg   reg  "),  # an empty form lacks the manager's password: changes nothing
+    "producers:payout_review_queue":    row("login 403   403   403   403   403   403   403   200  ", "login 403   403   403   403   403   403   403   405  "),  # staff only
+    "producers:payout_change_review":   row("login 403   403   403   403   403   403   403   405  ", "login 403   403   403   403   403   403   403   302  ", pk="payout_change_a.pk"),  # staff: an empty decision is refused with a message
     "producers:photos":                 row("login reg   reg   200   200   200   reg   reg   reg  ", "login reg   reg   200   200   200   reg   reg   reg  "),
     "producers:logo":                   row("login reg   reg   200   200   200   reg   reg   reg  ", "login reg   reg   200   200   200   reg   reg   reg  "),
     "producers:photo_delete":           row("login reg   reg   405   405   405   reg   reg   reg  ", "login reg   reg   302*  302*  404   reg   reg   reg  ", photo_id="producer_photo_a.pk"),  # any member may delete a gallery photo
