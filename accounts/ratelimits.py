@@ -41,8 +41,15 @@ def client_key(request) -> str | None:
 
 
 def email_key(value: str | None) -> str | None:
-    """An e-mail address (or user name) as one key whatever its case and surrounding spaces."""
+    """An e-mail address (or user name) as one key whatever its case and surrounding spaces.
+
+    A "+tag" after the local part is left out of an address's key: most mail providers deliver
+    name+anything@host to name@host, so tagged spellings of one mailbox count as that mailbox
+    (the throttle counts conservatively: it never lets more through than one address would)."""
     value = (value or "").strip().lower()
+    local, at, domain = value.rpartition("@")
+    if at and local and "+" in local:
+        value = local.split("+", 1)[0] + "@" + domain
     return value or None
 
 

@@ -387,6 +387,17 @@ def test_signup_is_throttled_per_email_address(db, sending, settings):
     assert len(sending.outbox) == 1, "the owner is told once, not once per attempt"
 
 
+def test_the_per_address_throttle_counts_tagged_spellings_of_one_mailbox(db, sending, settings):
+    """owner+1@ and owner+2@ land in owner@'s mailbox at most providers: one limit for all."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-email": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="owner+1@example.com"), REMOTE_ADDR="203.0.113.1")
+
+    second = sending.post(Client(), SIGNUP, signup_form(username="second", email=" Owner+2@Example.com"), REMOTE_ADDR="203.0.113.2")
+
+    assert_throttled(second)
+    assert len(sending.outbox) == 1
+
+
 def test_password_reset_is_throttled_per_address_and_per_client(db, sending, settings):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {"password-reset-email": "1/h", "password-reset-client": "2/h"}
     UserFactory(username="owner", email="owner@example.com")
