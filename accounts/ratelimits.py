@@ -30,13 +30,18 @@ def over_limit(request, *, scope: str, key: str | None) -> bool:
 
 def client_key(request) -> str | None:
     """The client's address (behind PROXY_COUNT proxies, the one they saw); for IPv6 its /64
-    network, which one subscriber usually holds whole."""
+    network, which one subscriber usually holds whole. An IPv4 client seen through an IPv6 socket
+    (::ffff:a.b.c.d, as a server bound to [::] reports it) counts by its IPv4 address: its /64
+    would put every IPv4 client of the site under one key."""
     address = client_ip_address(request)
     if address and ":" in address:
         try:
-            return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+            parsed = ipaddress.IPv6Address(address.split("%", 1)[0])
         except ValueError:
             return address
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
     return address
 
 

@@ -414,6 +414,18 @@ def test_password_reset_is_throttled_per_address_and_per_client(db, sending, set
     assert [message.to for message in sending.outbox] == [["owner@example.com"], ["other@example.com"]]
 
 
+def test_the_signup_throttle_counts_ipv4_clients_seen_through_an_ipv6_socket_apart(db, sending, settings):
+    """A server bound to [::] sees IPv4 clients as ::ffff:a.b.c.d; they all share one /64."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="::ffff:203.0.113.1")
+
+    other_client = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="::ffff:198.51.100.9")
+    same_client = sending.post(Client(), SIGNUP, signup_form(username="third", email="third@example.com"), REMOTE_ADDR="203.0.113.1")
+
+    assert other_client.status_code == 302
+    assert_throttled(same_client)
+
+
 def test_the_resend_button_is_throttled_per_account(client, db, sending, settings):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {"confirmation-resend": "2/h"}
     client.force_login(UserFactory(username="malee", email_verified_at=None))
