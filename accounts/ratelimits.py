@@ -30,19 +30,31 @@ def over_limit(request, *, scope: str, key: str | None) -> bool:
 
 def client_key(request) -> str | None:
     """The client's address (behind PROXY_COUNT proxies, the one they saw); for IPv6 its /64
-    network, which one subscriber usually holds whole."""
+    network, which one subscriber usually holds whole. An IPv4 client seen through an IPv6 socket
+    (::ffff:a.b.c.d, as a server bound to [::] reports it) counts by its IPv4 address: its /64
+    would put every IPv4 client of the site under one key."""
     address = client_ip_address(request)
     if address and ":" in address:
         try:
-            return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+            parsed = ipaddress.IPv6Address(address.split("%", 1)[0])
         except ValueError:
             return address
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
     return address
 
 
 def email_key(value: str | None) -> str | None:
-    """An e-mail address (or user name) as one key whatever its case and surrounding spaces."""
+    """An e-mail address (or user name) as one key whatever its case and surrounding spaces.
+
+    A "+tag" after the local part is left out of an address's key: most mail providers deliver
+    name+anything@host to name@host, so tagged spellings of one mailbox count as that mailbox
+    (the throttle counts conservatively: it never lets more through than one address would)."""
     value = (value or "").strip().lower()
+    local, at, domain = value.rpartition("@")
+    if at and local and "+" in local:
+        value = local.split("+", 1)[0] + "@" + domain
     return value or None
 
 

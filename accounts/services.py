@@ -10,14 +10,16 @@ from .tokens import email_confirmation_address, email_confirmation_read
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, language: str = "en") -> User | None:
+def user_register(*, username: str, email: str, password: str, language: str = "en") -> User:
     """Create a buyer account with an unconfirmed address and send the link that confirms it.
 
     The account logs in by user name until the link is opened. The user name must be free
     whatever its case (a sign-up form cannot help saying so) and the password must pass Django's
     validators; ValidationError otherwise, and nothing is created. Whether the address has an
-    account is never said: when an account has confirmed it already, no account is made, the
-    address's owner is told by e-mail instead, and None is returned.
+    account is never said: when an account has confirmed it already, the account is made all the
+    same (so its user name is taken either way, and a second sign-up with that name cannot tell
+    the two cases apart) but no link goes out: the address's owner is told by e-mail instead, and
+    the new account can never confirm that address (it may choose another in its profile).
     """
     user = User(username=username.strip(), email=User.objects.normalize_email(email.strip()), language=language)
     errors = {}
@@ -29,12 +31,7 @@ def user_register(*, username: str, email: str, password: str, language: str = "
         errors["password1"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    # Hashed whether or not the account is made, so the answer takes as long either way.
     user.set_password(password)
-    owner = User.objects.with_verified_email(user.email).first()
-    if owner is not None:
-        emails.address_in_use_notice_send(owner=owner, attempt="signup")
-        return None
     user.full_clean()
     try:
         with transaction.atomic():
@@ -42,7 +39,7 @@ def user_register(*, username: str, email: str, password: str, language: str = "
     except IntegrityError:
         # Someone took the name in the moment since we looked.
         raise ValidationError({"username": [_("This user name was just taken; choose another.")]}) from None
-    emails.confirmation_link_send(user=user, address=user.email, reason="signup")
+    _link_or_notice(user=user, address=user.email, reason="signup")
     return user
 
 

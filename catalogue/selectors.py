@@ -360,10 +360,14 @@ def catalogue_query(params: QueryDict) -> QueryDict:
     return query
 
 
-def catalogue_page_is_valid(context: dict) -> bool:
+def catalogue_page_is_valid(context: dict, *, page: str | None = None) -> bool:
     """Whether a page of /products/ (catalogue_page's context) was made from valid parameters
-    only, so that it may be kept for everyone who asks the same."""
-    return not context["filter"].form.errors
+    only, so that it may be kept for everyone who asks the same. A page number past the end
+    shows the last page: that is not kept either, or each of the million numbers up to MAX_PAGE
+    would keep one more copy of it."""
+    if context["filter"].form.errors:
+        return False
+    return page is None or str(context["page_obj"].number) == _page_number(page)
 
 
 def catalogue_page(*, params: QueryDict, page: str | None) -> dict:

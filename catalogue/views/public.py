@@ -66,7 +66,7 @@ class ProductListView(TemplateView):
                 "query_without_page": without_page.urlencode()
             }
             html = render_to_string("catalogue/partials/catalogue_results.html", context, request=self.request)
-            if catalogue_page_is_valid(context):
+            if catalogue_page_is_valid(context, page=self.query.get("page")):
                 set_fragment(key, html)
             else:
                 # The form's error with the value as typed: this request's own, not kept.

@@ -41,16 +41,21 @@ def test_user_register_refuses_a_user_name_taken_in_another_case(db):
     assert User.objects.filter(username__iexact="somchai").count() == 1
 
 
-def test_user_register_with_a_confirmed_address_makes_no_account_and_tells_its_owner(
+def test_user_register_with_a_confirmed_address_sends_no_link_and_tells_its_owner(
     db, mailoutbox, django_capture_on_commit_callbacks
 ):
-    UserFactory(username="somchai", email="somchai@example.com")
+    owner = UserFactory(username="somchai", email="somchai@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
         made = user_register(username="somchai2", email="SOMCHAI@Example.COM", password=GOOD_PASSWORD)
 
-    assert made is None
-    assert not User.objects.filter(username="somchai2").exists()
+    # The account is made (its user name is then taken, as after any sign-up) but cannot have
+    # the address: no link went out, and the owner keeps it.
+    made.refresh_from_db()
+    assert made.username == "somchai2" and not made.email_verified
+    owner.refresh_from_db()
+    assert owner.email_verified
+    assert list(User.objects.with_verified_email("somchai@example.com")) == [owner]
     assert [message.to for message in mailoutbox] == [["somchai@example.com"]]
     assert "Someone tried to create a new OTOP Marketplace account with this e-mail address" in mailoutbox[0].body
     assert "/accounts/password/reset/" in mailoutbox[0].body

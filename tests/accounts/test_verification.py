@@ -150,10 +150,39 @@ def test_signup_answers_the_same_for_a_new_and_a_taken_address(db, sending):
     assert (new_answer.status_code, new_answer["Location"]) == (taken_answer.status_code, taken_answer["Location"])
     assert new_answer.content == taken_answer.content
     assert page(new.get(new_answer["Location"]), "fresh@example.com") == page(taken.get(taken_answer["Location"]), "OWNER@example.com")
-    assert not User.objects.filter(username="bravo").exists()
+    assert not User.objects.get(username="bravo").email_verified
     assert [message.to for message in sending.outbox] == [["fresh@example.com"], ["owner@example.com"]]
     assert "/accounts/email/confirm/" in sending.outbox[0].body
     assert "/accounts/email/confirm/" not in sending.outbox[1].body
+
+
+def test_signup_again_with_the_same_user_name_does_not_tell_whether_the_address_was_taken(db, sending):
+    """The user name of a sign-up is taken afterwards whether or not its address had an account:
+    otherwise signing up again with that name (refused or not) would tell the two apart."""
+    UserFactory(username="owner", email="owner@example.com")
+    sending.post(Client(), SIGNUP, signup_form(username="probe-a", email="fresh@example.com"))
+    sending.post(Client(), SIGNUP, signup_form(username="probe-b", email="owner@example.com"))
+
+    after_new = sending.post(Client(), SIGNUP, signup_form(username="probe-a", email="other-a@example.com"))
+    after_taken = sending.post(Client(), SIGNUP, signup_form(username="probe-b", email="other-b@example.com"))
+
+    assert after_new.status_code == after_taken.status_code == 200
+    assert page(after_new, "other-a@example.com", "probe-a") == page(after_taken, "other-b@example.com", "probe-b")
+    assert "This user name is taken." in after_taken.content.decode()
+
+
+def test_the_account_signed_up_with_a_taken_address_cannot_confirm_it(client, db, sending):
+    owner = UserFactory(username="owner", email="owner@example.com")
+    sending.post(Client(), SIGNUP, signup_form(username="squatter", email="owner@example.com"))
+    client.post(LOGIN, {"username": "squatter", "password": GOOD_PASSWORD})
+    sending.outbox.clear()
+
+    sending.post(client, RESEND, {"next": PROFILE})
+
+    # The owner is told again; no link that could confirm the address goes anywhere.
+    assert [message.to for message in sending.outbox] == [["owner@example.com"]]
+    assert "/accounts/email/confirm/" not in sending.outbox[0].body
+    assert list(User.objects.with_verified_email("owner@example.com")) == [owner]
 
 
 def test_signup_form_answers_the_same_when_the_address_is_taken_and_the_form_is_wrong(db):
@@ -358,6 +387,17 @@ def test_signup_is_throttled_per_email_address(db, sending, settings):
     assert len(sending.outbox) == 1, "the owner is told once, not once per attempt"
 
 
+def test_the_per_address_throttle_counts_tagged_spellings_of_one_mailbox(db, sending, settings):
+    """owner+1@ and owner+2@ land in owner@'s mailbox at most providers: one limit for all."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-email": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="owner+1@example.com"), REMOTE_ADDR="203.0.113.1")
+
+    second = sending.post(Client(), SIGNUP, signup_form(username="second", email=" Owner+2@Example.com"), REMOTE_ADDR="203.0.113.2")
+
+    assert_throttled(second)
+    assert len(sending.outbox) == 1
+
+
 def test_password_reset_is_throttled_per_address_and_per_client(db, sending, settings):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {"password-reset-email": "1/h", "password-reset-client": "2/h"}
     UserFactory(username="owner", email="owner@example.com")
@@ -372,6 +412,18 @@ def test_password_reset_is_throttled_per_address_and_per_client(db, sending, set
     assert_throttled(same_address)
     assert_throttled(same_client)
     assert [message.to for message in sending.outbox] == [["owner@example.com"], ["other@example.com"]]
+
+
+def test_the_signup_throttle_counts_ipv4_clients_seen_through_an_ipv6_socket_apart(db, sending, settings):
+    """A server bound to [::] sees IPv4 clients as ::ffff:a.b.c.d; they all share one /64."""
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
+    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="::ffff:203.0.113.1")
+
+    other_client = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="::ffff:198.51.100.9")
+    same_client = sending.post(Client(), SIGNUP, signup_form(username="third", email="third@example.com"), REMOTE_ADDR="203.0.113.1")
+
+    assert other_client.status_code == 302
+    assert_throttled(same_client)
 
 
 def test_the_resend_button_is_throttled_per_account(client, db, sending, settings):

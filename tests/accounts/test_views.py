@@ -84,14 +84,14 @@ def test_signup_refuses_a_user_name_taken_in_another_case(client, db):
     assert logged_in_user_id(client) is None
 
 
-def test_signup_with_a_confirmed_address_makes_no_account_and_says_the_same(client, db):
+def test_signup_with_a_confirmed_address_makes_an_unconfirmed_account_and_says_the_same(client, db):
     UserFactory(username="first", email="newcomer@example.com")
 
     response = client.post(SIGNUP, signup_form(email="NEWCOMER@example.COM"), follow=True)
 
     assert response.redirect_chain == [("/accounts/signup/sent/", 302)]
     assert "We sent a link to" in response.content.decode()
-    assert not User.objects.filter(username="newcomer").exists()
+    assert not User.objects.get(username="newcomer").email_verified
     assert logged_in_user_id(client) is None
 
 

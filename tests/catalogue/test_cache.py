@@ -238,6 +238,16 @@ def test_a_catalogue_page_with_an_invalid_value_shows_the_error_and_is_not_kept(
         assert kept_entries() == entries, value
 
 
+def test_a_catalogue_page_number_past_the_end_shows_the_last_page_and_is_not_kept(page_cache, silk):
+    """Each number up to MAX_PAGE would otherwise keep one more copy of the same last page."""
+    Client().get("/products/")
+    entries = kept_entries()  # whole pages and the results fragments
+    for number in ["2", "77", "999999"]:
+        response = Client().get("/products/", {"page": number})
+        assert response.status_code == 200 and "Cached silk" in response.content.decode()
+        assert kept_entries() == entries, number
+
+
 @pytest.mark.parametrize("junk", ["?utm_source=line", "?utm_source=fb&fbclid=1", "?page=2&q=silk"])
 def test_junk_parameters_share_the_kept_product_page(page_cache, silk, junk, django_assert_num_queries):
     url = f"/products/{silk.slug}/"

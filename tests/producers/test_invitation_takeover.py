@@ -176,6 +176,17 @@ def test_invitations_are_throttled_per_invited_address(manager_a, manager_b, gro
     assert len(sending.outbox) == 1
 
 
+def test_the_invitation_throttle_counts_tagged_spellings_of_one_address(manager_a, group_a, sending, settings):
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"invite-address": "1/d"}
+    manager = log_in(Client(), manager_a)
+    sending.post(manager, MEMBERS, {"invitee": "noi+1@example.com", "role": "member"})
+
+    second = sending.post(manager, MEMBERS, {"invitee": "noi+2@example.com", "role": "member"})
+
+    assert second.status_code == 429
+    assert len(sending.outbox) == 1
+
+
 def test_a_group_not_yet_verified_sends_a_few_invitations_a_day(manager_a, group_a, sending, settings):
     settings.UNVERIFIED_GROUP_INVITATIONS_PER_DAY = 2
     Producer.objects.filter(pk=group_a.pk).update(state=Producer.State.PENDING)
