@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,6 +28,8 @@ from ..services import (
 )
 
 SIGNUP_EMAIL_SESSION_KEY = "signup_email"
+# The account this browser signed up: its confirmation link may log it in here, and only here.
+SIGNUP_ACCOUNT_SESSION_KEY = "signup_account"
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -83,7 +87,7 @@ class SignupView(RateLimitedFormMixin, FormView):
 
     def form_valid(self, form):
         try:
-            user_register(
+            user = user_register(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
@@ -93,6 +97,7 @@ class SignupView(RateLimitedFormMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"].strip()
+        self.request.session[SIGNUP_ACCOUNT_SESSION_KEY] = user.pk
         return super().form_valid(form)
 
 
@@ -108,24 +113,48 @@ class SignupSentView(TemplateView):
 
 class EmailConfirmView(TemplateView):
     """The link from a confirmation e-mail: a page with one button, whose POST confirms the address
-    and logs the person in (a GET changes nothing, so mail scanners that open links use nothing up)."""
+    (a GET changes nothing, so mail scanners that open links use nothing up).
+
+    Having the link proves the address; it does not prove who made the account. Someone may sign
+    up with another person's address (one that a group invited, say) and wait for its owner to
+    click. So the link confirms only in the browser that signed up, or for someone logged in as
+    that account; anyone else is asked to log in as it first, which the address's owner cannot do
+    for a stranger's account.
+    """
 
     template_name = "accounts/email_confirm.html"
+
+    def _may_confirm(self, account) -> bool:
+        user = self.request.user
+        if user.is_authenticated:
+            return user.pk == account.pk
+        return self.request.session.get(SIGNUP_ACCOUNT_SESSION_KEY) == account.pk
 
     def get_context_data(self, **kwargs):
         found = email_confirmation_check(token=self.kwargs["token"])
         context = super().get_context_data(**kwargs) | {"validlink": found is not None}
         if found:
-            context |= {"account": found[0], "address": found[1]}
+            context |= {
+                "account": found[0],
+                "address": found[1],
+                "may_confirm": self._may_confirm(found[0]),
+                "login_url": f"{reverse('accounts:login')}?{urlencode({'next': self.request.path})}",
+            }
         return context
 
     def post(self, request, token: str):
+        found = email_confirmation_check(token=token)
+        if found and not self._may_confirm(found[0]):
+            messages.info(request, _("Log in as %(name)s to confirm this address.") % {"name": found[0].username})
+            return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
         try:
             user = email_confirm(token=token)
         except ValidationError as error:
             return self.render_to_response({"validlink": False, "error": error.messages[0]})
-        log_in_with_cart(request, user)
+        if not request.user.is_authenticated:
+            log_in_with_cart(request, user)
         request.session.pop(SIGNUP_EMAIL_SESSION_KEY, None)
+        request.session.pop(SIGNUP_ACCOUNT_SESSION_KEY, None)
         messages.success(request, _("Thank you, %(address)s is confirmed. You are logged in.") % {"address": user.email})
         return redirect("accounts:profile")
 

@@ -5,6 +5,7 @@ import re
 import time
 from datetime import timedelta
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -100,14 +101,15 @@ def test_the_signup_link_confirms_the_address_and_logs_in_once(client, db, sendi
 def test_a_confirmation_link_expires_after_three_days(db, sending, settings):
     assert settings.EMAIL_CONFIRMATION_MAX_AGE == 3 * 24 * 3600
     now = time.time()
+    late_browser, prompt_browser = Client(), Client()
     with mock.patch("time.time", return_value=now - timedelta(days=3, minutes=1).total_seconds()):
-        sending.post(Client(), SIGNUP, signup_form(username="late", email="late@example.com"))
+        sending.post(late_browser, SIGNUP, signup_form(username="late", email="late@example.com"))
     with mock.patch("time.time", return_value=now - timedelta(days=2, hours=23).total_seconds()):
-        sending.post(Client(), SIGNUP, signup_form(username="prompt", email="prompt@example.com"))
+        sending.post(prompt_browser, SIGNUP, signup_form(username="prompt", email="prompt@example.com"))
     late_link, prompt_link = (confirmation_link_in(message) for message in sending.outbox)
 
-    late = Client().post(late_link)
-    prompt = Client().post(prompt_link)
+    late = late_browser.post(late_link)
+    prompt = prompt_browser.post(prompt_link)
 
     assert "This link no longer works" in late.content.decode()
     assert not User.objects.get(username="late").email_verified
@@ -126,12 +128,12 @@ def test_a_forged_confirmation_link_does_not_work(client, db, token):
 
 
 def test_confirming_an_address_another_account_confirmed_meanwhile_fails_clearly(db, sending):
-    sending.post(Client(), SIGNUP, signup_form(username="first", email="shared@example.com"))
-    sending.post(Client(), SIGNUP, signup_form(username="second", email="Shared@Example.com"))
+    first_browser, client = Client(), Client()
+    sending.post(first_browser, SIGNUP, signup_form(username="first", email="shared@example.com"))
+    sending.post(client, SIGNUP, signup_form(username="second", email="Shared@Example.com"))
     first_link, second_link = (confirmation_link_in(message) for message in sending.outbox)
-    assert Client().post(first_link).status_code == 302
+    assert first_browser.post(first_link).status_code == 302
 
-    client = Client()
     refused = client.post(second_link)
 
     assert refused.status_code == 200
@@ -252,7 +254,7 @@ def test_an_unconfirmed_account_sees_a_notice_with_a_button_that_sends_the_link_
     assert response.redirect_chain == [("/orders/", 302)]
     assert "We sent the link again to malee@example.com." in response.content.decode()
     assert [message.to for message in sending.outbox] == [["malee@example.com"]]
-    assert Client().post(confirmation_link_in(sending.outbox[0])).status_code == 302
+    assert client.post(confirmation_link_in(sending.outbox[0])).status_code == 302
     user.refresh_from_db()
     assert user.email_verified
 
@@ -287,7 +289,7 @@ def test_a_new_address_counts_only_once_its_link_is_opened(client, buyer, sendin
     assert "asked to change its e-mail address to malee@mail.example" in to_old.body
     assert "/accounts/email/confirm/" not in to_old.body
 
-    assert Client().post(confirmation_link_in(to_new)).status_code == 302
+    assert client.post(confirmation_link_in(to_new)).status_code == 302
 
     buyer.refresh_from_db()
     assert (buyer.email, buyer.pending_email) == ("malee@mail.example", "")
@@ -477,3 +479,28 @@ def test_the_profile_offers_the_link_for_a_pending_address_again(client, buyer, 
     assert f'action="{RESEND}"' in body
     assert again["Location"] == PROFILE
     assert sending.outbox[-1].to == ["new@mail.example"] and "/accounts/email/confirm/" in sending.outbox[-1].body
+
+
+def test_a_link_opened_in_another_browser_confirms_nothing_until_one_logs_in_as_the_account(db, sending):
+    """The link proves the address, not who made the account: someone may sign up with another
+    person's address and wait for its owner to click. Only the browser that signed up, or someone
+    logged in as the account, confirms."""
+    sending.post(Client(), SIGNUP, signup_form(username="stranger", email="owner@mail.example"))
+    link = confirmation_link_in(sending.outbox[0])
+    owners_browser = Client()
+
+    page_shown = owners_browser.get(link).content.decode()
+    answer = owners_browser.post(link)
+
+    assert "Log in as stranger to confirm it." in page_shown
+    assert ">Confirm</button>" not in page_shown
+    assert "If you did not make this account, ignore the e-mail" in page_shown
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/?" + urlencode({"next": link})
+    assert logged_in_user_id(owners_browser) is None
+    assert not User.objects.get(username="stranger").email_verified
+
+    # Whoever knows the account's password may log in and confirm.
+    logged_in = Client()
+    logged_in.post("/accounts/login/", {"username": "stranger", "password": GOOD_PASSWORD})
+    assert logged_in.post(link).status_code == 302
+    assert User.objects.get(username="stranger").email_verified

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from accounts.models import User
 from producers import services
 from producers.models import Producer, ProducerInvitation, ProducerMembership
 from tests.factories import UserFactory
@@ -208,3 +209,27 @@ def test_a_verified_group_is_not_held_to_the_daily_invitations_of_a_new_group(ma
         services.membership_invite(producer=group_a, by=manager_a, invitee=f"friend{number}@example.com")
 
     assert ProducerInvitation.objects.filter(producer=group_a).count() == 3
+
+
+def test_a_stranger_who_signs_up_with_the_invited_address_cannot_get_its_owner_to_confirm_it(invitation, group_a, sending):
+    """The take-over a reviewer found: the stranger signs up with the invited address; its owner,
+    who expects a mail from the site, opens the link in their own browser and presses Confirm.
+    That must confirm nothing, so the stranger's account never reaches the invitation."""
+    stranger = Client()
+    sending.post(stranger, "/accounts/signup/", {
+        "username": "noi-kanya", "email": INVITED, "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "en",
+    })
+    link = link_in(sending.outbox[-1], "/accounts/email/confirm/")
+
+    owners_browser = Client()
+    owners_browser.get(link)
+    owners_browser.post(link)
+
+    squatter = User.objects.get(username="noi-kanya")
+    assert not squatter.email_verified
+    assert "_auth_user_id" not in owners_browser.session
+    logged_in = Client()
+    logged_in.post("/accounts/login/", {"username": "noi-kanya", "password": GOOD_PASSWORD})
+    assert logged_in.get(f"/dashboard/invitations/{invitation.token}/").status_code == 404
+    logged_in.post(f"/dashboard/invitations/{invitation.token}/", {"answer": "accept"})
+    assert not ProducerMembership.objects.filter(producer=group_a, user=squatter).exists()

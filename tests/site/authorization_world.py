@@ -168,7 +168,10 @@ def world_build() -> World:
     # Made after logging in, which renews the buyer's last log-in and so the reset links.
     world.objects["reset_token"] = default_token_generator.make_token(User.objects.get(pk=users["buyer"].pk))
     # other_buyer has asked to change their address: the link sent to the new one.
-    world.objects["email_token"] = email_confirmation_token(user=users["other_buyer"], address="new-address@example.com")
+    User.objects.filter(pk=users["other_buyer"].pk).update(pending_email="new-address@example.com")
+    world.objects["email_token"] = email_confirmation_token(
+        user=User.objects.get(pk=users["other_buyer"].pk), address="new-address@example.com"
+    )
     world.baseline = fingerprint()
     return world
 

@@ -76,7 +76,7 @@ MATRIX = {
     "orders:order_slip":                row("404   200   404   200   200   404   404   404   200  ", "405   405   405   405   405   405   405   405   405  ", number="order_a.number", slip_id="slip_a.pk"),  # the buyer, the group's members and staff
     "orders:manage_order_slip":         row("404   200   404   200   200   404   404   404   200  ", "405   405   405   405   405   405   405   405   405  ", number="order_a.number", slip_id="slip_a.pk"),
     "accounts:signup_sent":             row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
-    "accounts:email_confirm":           row("200   200   200   200   200   200   200   200   200  ", "200   200   200*  200   200   200   200   200   200  ", token="email_token"),  # only other_buyer's own POST confirms
+    "accounts:email_confirm":           row("200   200   200   200   200   200   200   200   200  ", "login login 302*  login login login login login login", token="email_token"),  # the link confirms only for its own account (other_buyer's); anyone else is asked to log in as it
     "accounts:email_confirmation_resend": row("login 405   405   405   405   405   405   405   405  ", "login 302   302   302   302   302   302   302   302  "),
     "orders:order_detail":              row("login 200   404   404   404   404   404   404   404  ", "login 302   404   404   404   404   404   404   404  ", number="order_a.number"),  # the buyer's own order only
     "orders:favourites":                row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),
