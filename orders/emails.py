@@ -66,8 +66,10 @@ def order_notify(*, order, event: str) -> None:
 
     def send():
         if event in EVENTS_FOR_BUYER:
-            # The address given at checkout, else the account's, once confirmed.
-            address = order.ship_email or (order.buyer.email if order.buyer.email_verified else "")
+            # The account's confirmed address only. The address typed at checkout is a contact for
+            # the delivery, shown to the producer; mailing it would let anyone make the site send
+            # mail (with text of their own in the name and address lines) to any address.
+            address = order.buyer.email if order.buyer.email_verified else ""
             if address:
                 _send(order, event, "buyer", address, order.buyer.language)
         if event in EVENTS_FOR_PRODUCER:

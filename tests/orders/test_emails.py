@@ -17,7 +17,8 @@ from tests.orders.factories import ADDRESS, fill_cart, place_one
 from tests.producers import imagefiles
 
 State = Order.State
-BUYER = "naree@example.com"  # the checkout's contact address
+BUYER = "buyer@example.com"  # the buying account's confirmed address (the `buyer` fixture's)
+CHECKOUT_CONTACT = "naree@example.com"  # typed at checkout: a contact for the delivery, never mailed
 PRODUCER_CONTACT = "orders@tha-sawang.example"  # written to in the producer's own language, Thai
 MANAGER = "somsri@example.com"  # reads English
 
@@ -153,3 +154,14 @@ def test_e_mails_wait_for_the_commit(buyer, manager, scarf, django_capture_on_co
         place_one(buyer, scarf)
     assert mail.outbox == []
     assert callbacks
+
+
+def test_the_address_typed_at_checkout_is_never_mailed(buyer, scarf, django_capture_on_commit_callbacks):
+    """Only a confirmed address gets mail: the checkout's contact address is typed by the buyer and
+    unconfirmed, so mailing it would let anyone have the site send mail to any address."""
+    with django_capture_on_commit_callbacks(execute=True):
+        place_one(buyer, scarf, 1)
+
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert BUYER in recipients
+    assert CHECKOUT_CONTACT not in recipients

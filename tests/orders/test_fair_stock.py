@@ -239,7 +239,7 @@ def test_the_order_page_and_e_mail_say_when_to_pay_by(buyer_client, buyer, scarf
         order = place_one(buyer, scarf, payment=PaymentMethod.PROMPTPAY)
     when = timezone.localtime(order.expires_at).strftime("%-d %b %Y %H:%M")
     assert f"Please pay by {when}" in buyer_client.get(f"/orders/{order.number}/").content.decode()
-    (to_buyer,) = [message for message in mail.outbox if message.to == [ADDRESS["email"]]]
+    (to_buyer,) = [message for message in mail.outbox if message.to == [buyer.email]]
     assert f"Please pay by {when}" in to_buyer.body
     assert f"Please pay by {when}" in to_buyer.alternatives[0][0]
 
