@@ -305,9 +305,12 @@ def order_place(*, buyer: User, cart: Cart, checkout_token: str, address: dict, 
     Prices and names are read from the catalogue now and copied onto the lines; nothing in the
     request decides an amount. Stock is reserved with conditional updates, so it never goes
     below zero whatever the concurrency. The checkout token makes the placement idempotent: a
-    second submission of the same checkout returns the orders of the first. Raises SoldOut or
-    ValidationError, and then nothing is saved.
+    second submission of the same checkout returns the orders of the first. Only an account with
+    a confirmed e-mail address may order (throwaway accounts cannot hold stock, and the order's
+    mails reach the buyer). Raises SoldOut or ValidationError, and then nothing is saved.
     """
+    if not buyer.email_verified:
+        raise ValidationError(_("Confirm your e-mail address before you order: use the link we sent you."))
     try:
         return _order_place(buyer=buyer, cart=cart, checkout_token=checkout_token, address=address, choices=choices)
     except IntegrityError:

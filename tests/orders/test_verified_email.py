@@ -3,6 +3,8 @@ to an account's address only once confirmed, and the confirmation link adopts th
 
 import re
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.models import User
@@ -69,3 +71,13 @@ def test_the_confirmation_link_logs_in_and_adopts_the_sessions_cart(scarf, mailo
     assert not Cart.objects.filter(pk=anonymous_cart).exists()
     assert "cart_id" not in visitor.session
     assert visitor.get(CHECKOUT).status_code == 200
+
+
+def test_the_order_service_itself_refuses_an_account_without_a_confirmed_address(db, scarf):
+    """Not only the checkout page: any caller of order_place (a future API, a command)."""
+    unconfirmed = UserFactory(username="somchai", email_verified_at=None)
+    stock = scarf.stock
+    with pytest.raises(ValidationError, match="Confirm your e-mail address"):
+        place_one(unconfirmed, scarf, 1)
+    scarf.refresh_from_db()
+    assert scarf.stock == stock and not Order.objects.filter(buyer=unconfirmed).exists()
