@@ -46,7 +46,7 @@ run: install
 	$(SETUP) load_places
 	$(SETUP) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
