@@ -4,7 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Log in with the user name or the e-mail address, in any case (SPEC §3)."""
+    """Log in with the user name or the e-mail address, in any case."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
@@ -24,7 +24,7 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
     """The name django-axes counts failed logins under (AXES_USERNAME_CALLABLE).
 
     The login form takes the user name or the e-mail address in any case, so failures count
-    against the account the login names however it was spelt: ten for one account lock it (SPEC §4),
+    against the account the login names however it was spelt: ten for one account lock it,
     not ten for each spelling. A login that names no account counts as typed, in lower case.
     """
     if credentials:

@@ -1,4 +1,4 @@
-"""The four documented demo accounts (SPEC §5)."""
+"""The four documented demo accounts."""
 
 from django.utils import timezone
 

@@ -2,7 +2,7 @@
 
 Roles are not flags on the user: a producer is a user with a membership in a producer or
 community group (producers.ProducerMembership), an organiser one with an organiser membership
-of an event (events.EventOrganiser), staff is Django's is_staff (SPEC §1).
+of an event (events.EventOrganiser), staff is Django's is_staff.
 """
 
 from django.conf import settings

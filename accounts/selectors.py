@@ -11,7 +11,7 @@ class Roles:
 
 
 def user_roles(*, user) -> Roles:
-    """Which areas of the site the user may enter (SPEC §1); one query for a signed-in user."""
+    """Which areas of the site the user may enter; one query for a signed-in user."""
     if not getattr(user, "is_authenticated", False):
         return Roles()
     flags = User.objects.with_roles().filter(pk=user.pk).values("is_producer", "is_organiser").first()

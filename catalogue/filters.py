@@ -1,4 +1,4 @@
-"""The catalogue's query parameters (SPEC §3) as a django-filter FilterSet."""
+"""The catalogue's query parameters as a django-filter FilterSet."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The catalogue (SPEC §2.3): categories, products with their local-brand metadata, photos and
+"""The catalogue: categories, products with their local-brand metadata, photos and
 certifications."""
 
 from django.contrib.postgres.indexes import GinIndex

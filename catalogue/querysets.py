@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 
 class ProductQuerySet(models.QuerySet):
     def public(self):
-        """Published products of verified producers: what visitors may see (SPEC §2.2, §2.3).
+        """Published products of verified producers: what visitors may see.
 
         The `visible` flag holds exactly that; see catalogue.services.product_visibility_sync().
         """

@@ -1,4 +1,4 @@
-"""Search in Thai, Japanese and English inside PostgreSQL (SPEC §3 `q`, no extensions).
+"""Search in Thai, Japanese and English inside PostgreSQL (the `q` parameter; no extensions).
 
 Thai and Japanese are written without spaces, so PostgreSQL's own parser cannot find their
 words. Text is segmented here, the same way for documents and queries: Thai with PyThaiNLP's

@@ -371,7 +371,7 @@ def catalogue_page_is_valid(context: dict, *, page: str | None = None) -> bool:
 
 
 def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
-    """One page of /products/ with every filter of SPEC §3 and the facet counts.
+    """One page of /products/ with every filter of the public URL contract and the facet counts.
 
     Invalid parameters are reported by the filter form and ignored, so the page always answers.
     A fixed number of queries for any page size and catalogue size: a search counts, pages and

@@ -1,4 +1,5 @@
-"""The automatic stall assignment of SPEC §2.5, as a pure function of plain data.
+"""The automatic stall assignment (accepted applications to stalls by zone theme, needs and
+preference), as a pure function of plain data.
 
 Given accepted applications and free stalls, it gives each application at most one stall and
 each stall at most one application, never a stall that lacks something the application needs

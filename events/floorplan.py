@@ -1,5 +1,5 @@
 """The floor plan of an event as data for an inline SVG: zones coloured, stalls placed at their
-positions, each assigned stall linking to its exhibitor (SPEC §2.5)."""
+positions, each assigned stall linking to its exhibitor."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Events such as OTOP City (SPEC §2.5) and the organisers of each."""
+"""Events such as OTOP City and the organisers of each."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator

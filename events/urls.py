@@ -11,7 +11,7 @@ urlpatterns = [
     path("dashboard/events/", applications.ApplicationListView.as_view(), name="my_applications"),
     path("dashboard/events/<slug:slug>/apply/", applications.ApplyView.as_view(), name="apply"),
     path("dashboard/events/applications/<int:pk>/withdraw/", applications.WithdrawView.as_view(), name="withdraw"),
-    # The organiser's area (SPEC §2.5): events, layout, applications, assignment, the days.
+    # The organiser's area: events, layout, applications, assignment, the days.
     path("organiser/", manage.OrganiserHomeView.as_view(), name="organiser_home"),
     path("organiser/<slug:slug>/", manage.EventOverviewView.as_view(), name="organiser_event"),
     path("organiser/<slug:slug>/edit/", manage.EventEditView.as_view(), name="organiser_event_edit"),

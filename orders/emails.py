@@ -1,5 +1,5 @@
 """E-mails about an order, to the buyer and to the producer, each in their own language, as HTML
-and text (SPEC §2.4). Sent after the transaction commits, so nobody hears of an order that
+and text. Sent after the transaction commits, so nobody hears of an order that
 then rolled back."""
 
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""The marketplace (SPEC §2.4): carts, orders split by producer, payments, reviews, favourites."""
+"""The marketplace: carts, orders split by producer, payments, reviews, favourites."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator

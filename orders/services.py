@@ -1,5 +1,5 @@
 """Every write of the marketplace: carts, placing orders, stock, payments, order life, reviews,
-favourites (SPEC §2.4)."""
+favourites."""
 
 import secrets
 import uuid
@@ -43,7 +43,7 @@ from .payments import provider_for
 MAX_QUANTITY = 999
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
-# The moves an order may make (SPEC §2.4). Cash on delivery ships before it is paid; an order
+# The moves an order may make. Cash on delivery ships before it is paid; an order
 # picked up at a stall is handed over (delivered) once paid.
 TRANSITIONS = {
     Order.State.PENDING_PAYMENT: {Order.State.PAID, Order.State.CANCELLED, Order.State.SHIPPED},
@@ -300,7 +300,7 @@ def _address_text(address: dict) -> str:
 
 
 def order_place(*, buyer: User, cart: Cart, checkout_token: str, address: dict, choices: dict[int, ProducerChoice]) -> list[Order]:
-    """Turn the cart into one order per producer, in one transaction (SPEC §2.4).
+    """Turn the cart into one order per producer, in one transaction.
 
     Prices and names are read from the catalogue now and copied onto the lines; nothing in the
     request decides an amount. Stock is reserved with conditional updates, so it never goes
@@ -448,7 +448,7 @@ def order_transition(
     *, order: Order, to_state: str, by: User | None, note: str = "", carrier: str = "", tracking_number: str = "",
     refund_note: str = "",
 ) -> Order:
-    """Move an order along SPEC §2.4's states and record who, when and why.
+    """Move an order along its states (pending payment, paid, shipped, delivered, cancelled) and record who, when and why.
 
     The producer's members confirm payment, ship (carrier and tracking number needed), deliver
     and cancel (a reason needed; a refund note when it was paid). The buyer may cancel an unpaid

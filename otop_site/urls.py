@@ -23,7 +23,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
-# Pages in English at unprefixed URLs, Thai under /th/, Japanese under /ja/ (SPEC §3).
+# Pages in English at unprefixed URLs, Thai under /th/, Japanese under /ja/.
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("catalogue.urls")),

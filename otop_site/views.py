@@ -46,7 +46,7 @@ def robots_txt(request):
 
 
 def server_error(request):
-    """The styled 500 page, or the styled 503 when the database is what failed (SPEC §4).
+    """The styled 500 page, or the styled 503 when the database is what failed.
 
     Rendered without the request's context processors: they may need the database that is down.
     """

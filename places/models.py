@@ -1,4 +1,4 @@
-"""The place tree (SPEC §2.1): country → province → district → sub-district (tambon) → village.
+"""The place tree: country → province → district → sub-district (tambon) → village.
 
 One table for every level, each row pointing at its parent. Regions (Thailand's six, Japan's
 eight) are rows too, but beside the tree: a province names its region; regions are not in the

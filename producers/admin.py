@@ -20,7 +20,7 @@ class MembershipInline(admin.TabularInline):
 
 class PhotoInline(admin.TabularInline):
     """Captions and order only: a photo is added through the dashboard, where the upload is
-    checked and re-encoded (SPEC §4); a row added here would have no image at all."""
+    checked and re-encoded; a row added here would have no image at all."""
 
     model = ProducerPhoto
     extra = 0
@@ -60,7 +60,7 @@ class ProducerAdminForm(forms.ModelForm):
     """
 
     def clean_logo(self):
-        """A new logo is checked like every upload (SPEC §4); it is stored, re-encoded and
+        """A new logo is checked like every upload; it is stored, re-encoded and
         without its EXIF, by ProducerAdmin.save_model through the service."""
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):

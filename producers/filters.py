@@ -12,7 +12,7 @@ SORTS = {"name": ("name_en", "pk"), "newest": ("-created_at", "-pk")}
 
 
 class ProducerFilter(django_filters.FilterSet):
-    """The producer directory's filters (SPEC §3): country, province, kind, a name search."""
+    """The producer directory's filters: country, province, kind, a name search."""
 
     q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
     country = django_filters.ChoiceFilter(label=_("Country"), choices=Country.choices, empty_label=_("All countries"))

@@ -1,4 +1,4 @@
-"""Uploaded images, for every app that takes photos (SPEC §4).
+"""Uploaded images, for every app that takes photos.
 
 An upload is accepted only if Pillow can decode it as a JPEG, PNG, WebP or GIF within the size
 and pixel limits; it is then re-encoded as a JPEG with the EXIF orientation applied and every

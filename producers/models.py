@@ -1,4 +1,4 @@
-"""Producers and community groups (SPEC §2.2), their members, photos and verification history."""
+"""Producers and community groups, their members, photos and verification history."""
 
 import secrets
 

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 class ProducerQuerySet(models.QuerySet):
     def public(self):
-        """Only verified producers are shown to visitors (SPEC §2.2)."""
+        """Only verified producers are shown to visitors."""
         return self.filter(state="verified")
 
     def managed_by(self, user):

@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Values come from the environment (SPEC §5)."""
+"""Settings shared by every environment. Values come from the environment."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -196,7 +196,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login rate limiting (SPEC §4): 10 failures for one account, or from one address, within
+# Login rate limiting: 10 failures for one account, or from one address, within
 # 15 minutes lock that account or address for 15 minutes; answered with 429 and a clear page.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` (SPEC §5): the four documented demo accounts, repeatable, refused in production."""
+"""`manage.py seed_demo`: the four documented demo accounts, repeatable, refused in production."""
 
 from io import StringIO
 

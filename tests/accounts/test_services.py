@@ -1,4 +1,4 @@
-"""Account services (SPEC §1, §4): registration, profile changes, roles."""
+"""Account services: registration, profile changes, roles."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Account pages (SPEC §3, §4): sign up, log in by user name or e-mail, log out, profile,
+"""Account pages: sign up, log in by user name or e-mail, log out, profile,
 passwords, and the lock against password guessing."""
 
 import re

@@ -1,5 +1,5 @@
-"""/products/ through the test client: every query parameter of SPEC §3, their combinations, bad
-values (SPEC §4), facet counts that match what their links show, pagination, and what visitors
+"""/products/ through the test client: every query parameter of the catalogue's public URL contract, their combinations, bad
+values, facet counts that match what their links show, pagination, and what visitors
 never see."""
 
 from decimal import Decimal

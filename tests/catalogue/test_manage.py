@@ -1,6 +1,6 @@
 """The listing tools in /dashboard/products/ through the test client, as a producer's member:
 create and edit with certifications, duplicate, publish, archive, order, stock, photos; and who
-may reach them (SPEC §4: another producer's product is a 404)."""
+may reach them."""
 
 import html
 from decimal import Decimal

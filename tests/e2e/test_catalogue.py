@@ -1,5 +1,5 @@
 """A visitor browses /products/: the filters and the sort change the list in place, the address
-bar keeps a URL that can be shared, and a card opens the product page (SPEC §3)."""
+bar keeps a URL that can be shared, and a card opens the product page."""
 
 import re
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """A fair-goer finds an exhibitor on the published floor plan of an event: the inline SVG plan, a
 stall named on hover and keyboard focus, its link to the producer, and on a phone the zoom
-buttons, panning and the list of exhibitors as the plan's text alternative (SPEC §2.5)."""
+buttons, panning and the list of exhibitors as the plan's text alternative."""
 
 import re
 import time

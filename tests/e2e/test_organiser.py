@@ -1,5 +1,5 @@
 """An organiser lays out a fair, assigns on the floor plan without JavaScript, reviews the
-automatic proposal and prints the stall signs (SPEC §2.5)."""
+automatic proposal and prints the stall signs."""
 
 import re
 

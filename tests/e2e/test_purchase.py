@@ -1,5 +1,5 @@
 """A whole purchase on a phone: cart as a visitor, log in at checkout, PromptPay, a transfer slip,
-and the producer confirming the money (SPEC §2.4)."""
+and the producer confirming the money."""
 
 import io
 import re

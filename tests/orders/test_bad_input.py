@@ -1,4 +1,4 @@
-"""Bad input never yields a 500 (SPEC §4): malformed quantities, products, order numbers and
+"""Bad input never yields a 500: malformed quantities, products, order numbers and
 actions get a clear message or a 404."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The cart (SPEC §2.4, §3): add by id or slug, change, remove, stock limits, the anonymous cart
+"""The cart: add by id or slug, change, remove, stock limits, the anonymous cart
 merged at login, and what the cart tells the buyer about price and stock changes."""
 
 import re

@@ -1,4 +1,4 @@
-"""Placing orders (SPEC §2.4): one order per producer in one transaction, prices and names copied
+"""Placing orders: one order per producer in one transaction, prices and names copied
 from the catalogue, stock reserved, idempotent checkout, and a checkout POST that decides nothing
 about amounts or products."""
 

@@ -1,4 +1,4 @@
-"""Stock under real concurrency against PostgreSQL (SPEC §2.4): whatever the number of buyers
+"""Stock under real concurrency against PostgreSQL: whatever the number of buyers
 checking out at once, stock never goes below zero and exactly what was in stock is sold; a
 checkout submitted twice at once places one order set.
 

@@ -1,4 +1,4 @@
-"""E-mails about orders (SPEC §2.4): on placement, payment, shipping and cancellation, to the
+"""E-mails about orders: on placement, payment, shipping and cancellation, to the
 buyer and to the producer, each in the recipient's own language, only once the change is
 committed."""
 

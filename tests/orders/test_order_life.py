@@ -1,6 +1,6 @@
-"""An order's life (SPEC §2.4): the allowed moves and nothing else, who may make them, every change
+"""An order's life: the allowed moves and nothing else, who may make them, every change
 recorded, cancelled and expired orders returning their stock, and each party reaching only its
-own orders (SPEC §4)."""
+own orders."""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Payments (SPEC §2.4): the PromptPay payload against reference payloads, the QR on the order
+"""Payments: the PromptPay payload against reference payloads, the QR on the order
 page, and the bank-transfer slip the buyer uploads and the producer accepts or rejects."""
 
 import binascii

@@ -1,4 +1,4 @@
-"""Reviews and favourites (SPEC §2.4): a buyer reviews a product from a delivered order, once,
+"""Reviews and favourites: a buyer reviews a product from a delivered order, once,
 1–5 stars with text, shown on the product page with the average; logged-in visitors keep
 favourite products and producers."""
 

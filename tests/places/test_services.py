@@ -1,4 +1,4 @@
-"""The place tree (SPEC §2.1), loaded once per test session from the data packages by places_load."""
+"""The place tree, loaded once per test session from the data packages by places_load."""
 
 from collections import Counter
 

@@ -1,4 +1,4 @@
-"""Upload files for the image tests, good and bad (SPEC §4), built in memory."""
+"""Upload files for the image tests, good and bad, built in memory."""
 
 import io
 import struct

@@ -1,4 +1,4 @@
-"""Uploaded images (SPEC §4): only real images, at most 10 MB, bounded pixels, re-encoded without GPS."""
+"""Uploaded images: only real images, at most 10 MB, bounded pixels, re-encoded without GPS."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""The site as `make run` serves it (issue 2, SPEC §5): seeded with `seed_demo`, every public page
+"""The site as `make run` serves it (issue 2): seeded with `seed_demo`, every public page
 answers in English, Thai and Japanese.
 
 The other page tests start from an empty catalogue; this one fills it the way `make run` does, so

@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL used when DATABASE_URL is not set (SPEC §5).
+"""The embedded PostgreSQL used when DATABASE_URL is not set.
 
 Every test runs its own server on a fresh data directory and stops it at the end.
 Starts from other processes use fresh Python processes, as `make run` and `make test` do.

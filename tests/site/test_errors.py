@@ -1,4 +1,4 @@
-"""Error pages and /healthz (SPEC §3, §4): styled, in the visitor's language, 503 when the database is down."""
+"""Error pages and /healthz: styled, in the visitor's language, 503 when the database is down."""
 
 import json
 import time

@@ -1,4 +1,4 @@
-"""The page frame (SPEC §3): home in three languages, the language switcher, robots.txt, sitemap.xml."""
+"""The page frame: home in three languages, the language switcher, robots.txt, sitemap.xml."""
 
 import re
 import xml.etree.ElementTree as ET

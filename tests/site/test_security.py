@@ -1,4 +1,4 @@
-"""Security headers on every response, the session cookie's flags, CSRF on forms (SPEC §4)."""
+"""Security headers on every response, the session cookie's flags, CSRF on forms."""
 
 import re
 

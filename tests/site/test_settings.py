@@ -1,4 +1,4 @@
-"""Settings come from the environment (SPEC §5); production refuses unsafe values.
+"""Settings come from the environment; production refuses unsafe values.
 
 Each test imports the settings in a fresh process whose environment it controls entirely, so
 nothing from the machine running the tests leaks in. DATABASE_URL is always set (to a server
