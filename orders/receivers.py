@@ -1,10 +1,25 @@
-"""Loose side effects of the marketplace's rows."""
+"""Loose side effects of the marketplace's rows, and of logging in."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .models import PaymentSlip
+from .services import SESSION_CART_KEY, cart_merge
+
+
+@receiver(user_logged_in, dispatch_uid="orders.adopt_session_cart")
+def adopt_session_cart(sender, request, user, **kwargs) -> None:
+    """The cart put together before logging in joins the account's cart, whichever way the person
+    logged in (the log-in form, a confirmation link). Django keeps the session's data when it
+    renews the session's key at log-in, so the cart's id is still there."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    anonymous_cart_id = session.pop(SESSION_CART_KEY, None)
+    if anonymous_cart_id:
+        cart_merge(user=user, anonymous_cart_id=anonymous_cart_id)
 
 
 @receiver(post_delete, sender=PaymentSlip)

@@ -61,17 +61,21 @@ class SoldOut(ValidationError):
 # --- Carts -----------------------------------------------------------------------------------
 
 
+# The session key naming a visitor's cart before they log in.
+SESSION_CART_KEY = "cart_id"
+
+
 def cart_get(*, user, session, create: bool = False) -> Cart | None:
     """The visitor's cart: the account's when logged in, else the one the session names."""
     if getattr(user, "is_authenticated", False):
         if create:
             return Cart.objects.get_or_create(user=user)[0]
         return Cart.objects.filter(user=user).first()
-    cart_id = session.get("cart_id")
+    cart_id = session.get(SESSION_CART_KEY)
     cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
     if cart is None and create:
         cart = Cart.objects.create()
-        session["cart_id"] = cart.pk
+        session[SESSION_CART_KEY] = cart.pk
     return cart
 
 

@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from orders.services import cart_merge
-
 from ..forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from ..ratelimits import RATE_LIMITED_MESSAGE, RateLimitedFormMixin, client_key, email_key, over_limit
 from ..services import (
@@ -42,11 +40,9 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 def log_in_with_cart(request, user) -> None:
-    """Log `user` in on this request; the session's cart (put together before) joins theirs."""
-    anonymous_cart_id = request.session.get("cart_id")
+    """Log `user` in on this request; the session's cart (put together before) joins theirs
+    through the orders app's receiver of Django's `user_logged_in`."""
     login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-    cart_merge(user=user, anonymous_cart_id=anonymous_cart_id)
-    request.session.pop("cart_id", None)
 
 
 class LoginView(auth_views.LoginView):

@@ -211,6 +211,20 @@ def test_anonymous_cart_is_merged_into_the_accounts_cart_at_login(client, buyer,
     assert "Mudmee silk scarf" in page and "Triangle pillow" in page
 
 
+def test_the_session_cart_is_adopted_by_any_log_in_not_only_the_log_in_form(client, staff_user, scarf):
+    """The orders app adopts the cart on Django's `user_logged_in`, so a log-in through another
+    page (here the admin's own) keeps what the visitor put in the cart too."""
+    client.post(ADD, {"product": scarf.slug, "quantity": "2"})
+    anonymous_id = client.session["cart_id"]
+
+    response = client.post("/admin/login/", {"username": staff_user.username, "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    assert quantities(Cart.objects.get(user=staff_user)) == {scarf.pk: 2}
+    assert not Cart.objects.filter(pk=anonymous_id).exists()
+    assert "cart_id" not in client.session
+
+
 def test_cart_page_warns_when_the_price_changed_since_it_was_added(buyer_client, buyer, scarf):
     fill_cart(buyer, (scarf, 1))
     catalogue_services.product_update(product=scarf, price=Decimal("900.00"))
