@@ -442,28 +442,9 @@ def producer_update_payment(*, producer: Producer, by: User, password: str, **fi
         producer = Producer.objects.select_for_update().get(pk=producer.pk)
         if not _is_manager(producer, by):  # removed while typing: the lock makes this final
             raise PermissionDenied(_("Only the group's managers can change its payment details."))
-        in_force = {name: getattr(producer, name) for name in PAYMENT_FIELDS}
-        for name, value in fields.items():
-            setattr(producer, name, value or "")
-        producer.full_clean()
-        changed = [name for name in PAYMENT_FIELDS if getattr(producer, name) != in_force[name]]
-        if not changed:
+        change = _payout_change(producer=producer, by=by, fields=fields, may_hold=True)
+        if change is None:
             raise ValidationError(_("These are the payment details in force already: nothing to change."))
-        only_removes = not any(getattr(producer, name) for name in changed)
-        held = not only_removes and payout_review_needed(producer=producer)
-        replaced_held = PayoutChange.objects.filter(producer=producer, state=PayoutChange.State.HELD).update(
-            state=PayoutChange.State.REPLACED, proposed={}
-        )
-        change = PayoutChange.objects.create(
-            producer=producer,
-            changed_by=by,
-            changes=_masked_changes(in_force, producer, changed),
-            proposed={name: getattr(producer, name) for name in changed} if held else {},
-            state=PayoutChange.State.HELD if held else PayoutChange.State.APPLIED,
-        )
-        if not held:
-            producer.save(update_fields=[*changed, "updated_at"])
-        _notify_payout_change(change, replaced_held=bool(replaced_held))
     return change
 
 
@@ -481,6 +462,14 @@ def producer_payment_set_by_staff(*, producer: Producer, by: User, **fields) -> 
     if unknown:
         raise ValueError(f"Not payment fields: {sorted(unknown)}")
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    return _payout_change(producer=producer, by=by, fields=fields, may_hold=False)
+
+
+def _payout_change(*, producer: Producer, by: User, fields: dict, may_hold: bool) -> PayoutChange | None:
+    """Record a change of the locked `producer`'s payout details as a PayoutChange and mail the
+    managers after commit; held for staff when `may_hold` and the group is new (a change that
+    only removes details never is), else in force at once. A held change is replaced. Returns None
+    when nothing differs; raises ValidationError for invalid details."""
     in_force = {name: getattr(producer, name) for name in PAYMENT_FIELDS}
     for name, value in fields.items():
         setattr(producer, name, value or "")
@@ -488,6 +477,8 @@ def producer_payment_set_by_staff(*, producer: Producer, by: User, **fields) -> 
     changed = [name for name in PAYMENT_FIELDS if getattr(producer, name) != in_force[name]]
     if not changed:
         return None
+    only_removes = not any(getattr(producer, name) for name in changed)
+    held = may_hold and not only_removes and payout_review_needed(producer=producer)
     replaced_held = PayoutChange.objects.filter(producer=producer, state=PayoutChange.State.HELD).update(
         state=PayoutChange.State.REPLACED, proposed={}
     )
@@ -495,9 +486,11 @@ def producer_payment_set_by_staff(*, producer: Producer, by: User, **fields) -> 
         producer=producer,
         changed_by=by,
         changes=_masked_changes(in_force, producer, changed),
-        state=PayoutChange.State.APPLIED,
+        proposed={name: getattr(producer, name) for name in changed} if held else {},
+        state=PayoutChange.State.HELD if held else PayoutChange.State.APPLIED,
     )
-    producer.save(update_fields=[*changed, "updated_at"])
+    if not held:
+        producer.save(update_fields=[*changed, "updated_at"])
     _notify_payout_change(change, replaced_held=bool(replaced_held))
     return change
 
