@@ -102,3 +102,17 @@ def page_cache(settings):
     yield caches["pages"]
     for alias in ("pages", "pages-local"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def sending(mailoutbox, django_capture_on_commit_callbacks):
+    """Posts that run the e-mails each request queues for after its commit; `.outbox` holds them."""
+
+    class Sending:
+        outbox = mailoutbox
+
+        def post(self, client, url, data=None, **extra):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(url, data or {}, **extra)
+
+    return Sending()

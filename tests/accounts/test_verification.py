@@ -55,20 +55,6 @@ def page(response, *addresses: str) -> str:
     return body
 
 
-@pytest.fixture
-def sending(mailoutbox, django_capture_on_commit_callbacks):
-    """Run the e-mails each request queues for after its commit, and give the outbox."""
-
-    class Sending:
-        outbox = mailoutbox
-
-        def post(self, client, url, data=None, **extra):
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(url, data or {}, **extra)
-
-    return Sending()
-
-
 # --- Sign-up and the confirmation link --------------------------------------------------------
 
 

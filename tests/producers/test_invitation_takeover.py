@@ -30,18 +30,6 @@ def link_in(message, path: str) -> str:
 
 
 @pytest.fixture
-def sending(mailoutbox, django_capture_on_commit_callbacks):
-    class Sending:
-        outbox = mailoutbox
-
-        def post(self, client, url, data=None, **extra):
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(url, data or {}, **extra)
-
-    return Sending()
-
-
-@pytest.fixture
 def invitation(manager_a, group_a, sending):
     assert sending.post(log_in(Client(), manager_a), MEMBERS, {"invitee": INVITED, "role": "manager"}).status_code == 302
     return ProducerInvitation.objects.get(producer=group_a)
