@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.views import add_service_errors
+
 from ..forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from ..ratelimits import RATE_LIMITED_MESSAGE, RateLimitedFormMixin, client_key, email_key, over_limit
 from ..services import (
@@ -28,15 +30,6 @@ from ..services import (
 SIGNUP_EMAIL_SESSION_KEY = "signup_email"
 # The account this browser signed up: its confirmation link may log it in here, and only here.
 SIGNUP_ACCOUNT_SESSION_KEY = "signup_account"
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def log_in_with_cart(request, user) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.views.public import add_service_errors
+from core.views import add_service_errors
 from catalogue.models import Product
 from producers.views.mixins import ProducerMemberRequiredMixin
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.views.public import add_service_errors
+from core.views import add_service_errors
 from otop_site.spreadsheets import spreadsheet_row
 
 from .. import selectors, services

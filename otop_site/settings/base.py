@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "core",
     "accounts",
     "places",
     "producers",

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.ratelimits import RateLimitedFormMixin, email_key
-from accounts.views.public import add_service_errors
+from core.views import add_service_errors
 from places.models import Place
 from places.services import place_child_get_or_create
 
