@@ -15,13 +15,14 @@ from django.views import View
 from django.views.generic import FormView
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where it names one."""
+def add_service_errors(form, error: ValidationError, field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: per field where it names one; an error that
+    names no field goes on `field` (the form as a whole when None)."""
     if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
+        for name, field_errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else field, field_errors)
     else:
-        form.add_error(None, error.messages)
+        form.add_error(field, error.messages)
 
 
 def flash_errors(request, error) -> None:
@@ -38,12 +39,14 @@ class ServiceFormView(FormView):
     """A form whose valid data goes to one service.
 
     Subclasses write ``perform(form)``, which calls the service and returns what it made (kept
-    as ``self.result``). A ValidationError from it becomes the form's errors and the page is
-    shown again; otherwise ``success_message`` (formatted with the cleaned data) is flashed and
-    the browser goes to ``get_success_url()``.
+    as ``self.result``). A ValidationError from it goes to ``service_failed``, which puts it on
+    the form (errors naming no field on ``error_field``) and shows the page again; otherwise
+    ``flash_success`` flashes ``success_message`` (formatted with the cleaned data) and the
+    browser goes to ``get_success_url()``.
     """
 
     success_message = ""
+    error_field: str | None = None
 
     def perform(self, form):
         raise NotImplementedError
@@ -52,12 +55,18 @@ class ServiceFormView(FormView):
         try:
             self.result = self.perform(form)
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return self.service_failed(form, error)
+        self.flash_success(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def service_failed(self, form, error: ValidationError):
+        add_service_errors(form, error, field=self.error_field)
+        return self.form_invalid(form)
+
+    def flash_success(self, form) -> None:
         message = self.get_success_message(form)
         if message:
             messages.success(self.request, message)
-        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_message(self, form) -> str:
         return str(self.success_message) % form.cleaned_data if self.success_message else ""
@@ -70,19 +79,24 @@ class ActionView(View):
     is refused with a message; a ValidationError raised by a method is shown as messages (override
     ``action_failed`` to answer otherwise, a 404 say). Only names in ``actions`` are dispatched
     when it is set, so a helper method cannot be reached from a form.
+
+    Mixed into a page view (``class OrderView(ActionView, TemplateView)``), the page answers GET
+    and its buttons POST to the same address. A subclass that must find its object first (a 404
+    before any action) overrides ``post`` and calls ``super().post``.
     """
 
-    http_method_names = ["post"]
     actions: tuple[str, ...] | None = None
+    action_field = "action"
 
     def get_action_name(self) -> str:
-        return self.request.POST.get("action", "")
+        return self.request.POST.get(self.action_field, "")
 
     def get_redirect_url(self) -> str:
         raise NotImplementedError
 
     def get_handler(self, name: str):
-        if not name.isidentifier() or (self.actions is not None and name not in self.actions):
+        # `action_failed` is the kit's own hook, not a button: a POSTed "failed" is unknown.
+        if not name.isidentifier() or name == "failed" or (self.actions is not None and name not in self.actions):
             return None
         return getattr(self, f"action_{name}", None)
 

@@ -7,7 +7,7 @@ from places.models import Country
 from producers.forms import IMAGE_ACCEPT
 
 from .models import Order, SalesTerms, ShippingBand
-from .services import ADDRESS_FIELDS, MAX_QUANTITY
+from .services import ADDRESS_FIELDS, MAX_QUANTITY, SALES_TERMS_FIELDS
 
 
 class AddToCartForm(forms.Form):
@@ -78,8 +78,7 @@ class OrderFilterForm(forms.Form):
 class SalesTermsForm(forms.ModelForm):
     class Meta:
         model = SalesTerms
-        fields = ["accepts_bank_transfer", "accepts_promptpay", "accepts_cash_on_delivery", "accepts_pay_at_stall",
-                  "flat_shipping_rate", "unpaid_expiry_hours"]
+        fields = SALES_TERMS_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

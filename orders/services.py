@@ -655,3 +655,35 @@ def favourite_toggle(*, user: User, product: Product | None = None, producer: Pr
         return False
     model.objects.get_or_create(user=user, **{field: value})
     return True
+
+
+# --- Sales terms -------------------------------------------------------------------------------
+
+SALES_TERMS_FIELDS = [
+    "accepts_bank_transfer", "accepts_promptpay", "accepts_cash_on_delivery", "accepts_pay_at_stall",
+    "flat_shipping_rate", "unpaid_expiry_hours",
+]
+
+
+@transaction.atomic
+def sales_terms_save(*, producer: Producer, bands: list[dict], **fields) -> SalesTerms:
+    """Set how `producer` sells: the payment methods, flat rate and unpaid hold in `fields`, and
+    the weight bands (`max_weight_grams`, `price`) that replace the ones it had.
+
+    One transaction, so buyers never meet terms with half their bands. Raises ValidationError
+    for an invalid value or two bands of one weight (nothing is saved).
+    """
+    unknown = set(fields) - set(SALES_TERMS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not sales terms fields: {sorted(unknown)}")
+    terms = SalesTerms.objects.select_for_update().filter(producer=producer).first() or SalesTerms(producer=producer)
+    for name, value in fields.items():
+        setattr(terms, name, value)
+    terms.full_clean()
+    terms.save()
+    terms.bands.all().delete()
+    for values in bands:
+        band = terms.bands.model(terms=terms, max_weight_grams=values["max_weight_grams"], price=values["price"])
+        band.full_clean()
+        band.save()
+    return terms

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import User
 from catalogue.services import product_visibility_sync
 from places.models import Place
+from places.services import place_child_get_or_create
 
 from . import images
 from .models import (
@@ -582,3 +583,20 @@ def _notify_payout_change(change: PayoutChange, *, replaced_held: bool = False) 
         messages.append((subject, body, None, [user.email]))
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+@transaction.atomic
+def producer_register_naming_place(
+    *, user: User, place: Place, town: str = "", village: str = "", **fields
+) -> Producer:
+    """Register a producer (see `producer_register`) at a place the user may name further: a
+    district or town under `place` (where the data packages stop), then a village under that.
+
+    One transaction: a registration that fails leaves no new town or village behind. Raises
+    ValidationError as `producer_register` does.
+    """
+    if town:
+        place = place_child_get_or_create(parent=place, name_en=town, level="district")
+    if village:
+        place = place_child_get_or_create(parent=place, name_en=village)
+    return producer_register(user=user, place=place, **fields)

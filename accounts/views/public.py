@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from core.views import add_service_errors
+from core.views import ServiceFormView
 
 from ..forms import LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from ..ratelimits import RATE_LIMITED_MESSAGE, RateLimitedFormMixin, client_key, email_key, over_limit
@@ -52,7 +52,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class SignupView(RateLimitedFormMixin, FormView):
+class SignupView(RateLimitedFormMixin, ServiceFormView):
     """Sign-up: the account is made unconfirmed and not logged in; the link sent to the address
     finishes it. The answer is the same whether or not the address has an account."""
 
@@ -74,20 +74,16 @@ class SignupView(RateLimitedFormMixin, FormView):
             ("signup-email", email_key(self.request.POST.get("email"))),
         ]
 
-    def form_valid(self, form):
-        try:
-            user = user_register(
-                username=form.cleaned_data["username"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                language=form.cleaned_data["language"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        user = user_register(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            language=form.cleaned_data["language"],
+        )
         self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"].strip()
         self.request.session[SIGNUP_ACCOUNT_SESSION_KEY] = user.pk
-        return super().form_valid(form)
+        return user
 
 
 class SignupSentView(TemplateView):
@@ -167,10 +163,11 @@ class EmailConfirmationResendView(LoginRequiredMixin, View):
         return redirect(next_url)
 
 
-class ProfileView(RateLimitedFormMixin, LoginRequiredMixin, FormView):
+class ProfileView(RateLimitedFormMixin, LoginRequiredMixin, ServiceFormView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
+    success_message = _("Your profile is saved.")
 
     def get_initial(self):
         user = self.request.user
@@ -184,22 +181,18 @@ class ProfileView(RateLimitedFormMixin, LoginRequiredMixin, FormView):
             return [("email-change", str(user.pk))]
         return []
 
-    def form_valid(self, form):
-        user = self.request.user
-        old_address = user.email
-        try:
-            waiting = user_update_profile(user=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your profile is saved."))
-        if waiting:
+    def perform(self, form):
+        self.old_address = self.request.user.email
+        return user_update_profile(user=self.request.user, **form.cleaned_data)
+
+    def flash_success(self, form) -> None:
+        super().flash_success(form)
+        if self.result:
             messages.info(
                 self.request,
                 _("To use %(new)s, open the link we sent to it. Until then your address stays %(old)s.")
-                % {"new": user.pending_email, "old": old_address},
+                % {"new": self.request.user.pending_email, "old": self.old_address},
             )
-        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

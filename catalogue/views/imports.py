@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.views import ActionView, flash_errors
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import importing
@@ -46,7 +48,7 @@ class ListingImportView(ProducerMemberRequiredMixin, FormView):
         return redirect("catalogue:listing_import_preview", token=token)
 
 
-class ListingImportPreviewView(ProducerMemberRequiredMixin, TemplateView):
+class ListingImportPreviewView(ProducerMemberRequiredMixin, ActionView, TemplateView):
     """What importing the file would do, row by row; POST `action=import` saves it all (or
     nothing when a row has a problem), `action=cancel` throws the file away."""
 
@@ -76,26 +78,23 @@ class ListingImportPreviewView(ProducerMemberRequiredMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        token = self.kwargs["token"]
-        action = request.POST.get("action", "")
         try:
-            table = self.source()
+            self.table = self.source()
         except ValidationError as error:
             return self.refuse(error)
-        if action == "cancel":
-            importing.import_file_delete(producer=self.producer, token=token)
-            messages.info(request, _("Import cancelled: nothing was saved."))
-            return redirect("catalogue:listings")
-        if action != "import":
-            messages.error(request, _("Unknown action."))
-            return redirect("catalogue:listing_import_preview", token=token)
-        try:
-            report = importing.listings_import(producer=self.producer, rows=table.rows)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("catalogue:listing_import_preview", token=token)
-        importing.import_file_delete(producer=self.producer, token=token)
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("catalogue:listing_import_preview", kwargs={"token": self.kwargs["token"]})
+
+    def action_cancel(self, request, *args, **kwargs):
+        importing.import_file_delete(producer=self.producer, token=self.kwargs["token"])
+        messages.info(request, _("Import cancelled: nothing was saved."))
+        return redirect("catalogue:listings")
+
+    def action_import(self, request, *args, **kwargs):
+        report = importing.listings_import(producer=self.producer, rows=self.table.rows)
+        importing.import_file_delete(producer=self.producer, token=self.kwargs["token"])
         messages.success(
             request,
             _("Import done: %(new)s new products, %(updated)s updated, %(unchanged)s unchanged.")
@@ -106,8 +105,7 @@ class ListingImportPreviewView(ProducerMemberRequiredMixin, TemplateView):
     def refuse(self, error: ValidationError):
         """A stored file that no longer reads (the rules changed since it was uploaded)."""
         importing.import_file_delete(producer=self.producer, token=self.kwargs["token"])
-        for message in error.messages:
-            messages.error(self.request, message)
+        flash_errors(self.request, error)
         return redirect("catalogue:listing_import")
 
 

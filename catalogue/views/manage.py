@@ -1,15 +1,16 @@
 """The producer's listing tools in /dashboard/products/."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import add_service_errors
+from core.views import ActionView, add_service_errors
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
 from .. import services
@@ -108,33 +109,42 @@ class ListingUpdateView(ListingFormMixin, TemplateView):
         return services.product_update(product=self.product, certifications=certifications, **fields)
 
 
-class ListingActionView(ListingMixin, View):
-    """Publish, archive, back to draft, duplicate, move, set stock: one POST each."""
+class ListingActionView(ListingMixin, ActionView):
+    """Publish, archive, back to draft (the action is the status), duplicate, move, set stock:
+    one POST each, back to the listings."""
 
-    def post(self, request, pk: int):
-        product = self.get_product()
-        action = request.POST.get("action", "")
-        try:
-            if action in Product.Status.values:
-                services.product_set_status(product=product, status=action)
-                messages.success(request, _("%(name)s is now %(status)s.") % {"name": product.name, "status": Product.Status(action).label})
-            elif action == "duplicate":
-                copy = services.product_duplicate(product=product)
-                messages.success(request, _("Copied as a draft: %(name)s.") % {"name": copy.name_en})
-            elif action in ("up", "down"):
-                services.product_move(product=product, direction=-1 if action == "up" else 1)
-            elif action == "stock":
-                form = StockForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(form.errors["stock"])
-                services.product_set_stock(product=product, stock=form.cleaned_data["stock"])
-                messages.success(request, _("Stock of %(name)s set to %(stock)s.") % {"name": product.name, "stock": form.cleaned_data["stock"]})
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("catalogue:listings")
+    def post(self, request, *args, **kwargs):
+        self.product = self.get_product()
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("catalogue:listings")
+
+    def get_handler(self, name: str):
+        if name in Product.Status.values:
+            return partial(self.set_status, status=name)
+        return super().get_handler(name)
+
+    def set_status(self, request, *args, status: str, **kwargs):
+        services.product_set_status(product=self.product, status=status)
+        messages.success(request, _("%(name)s is now %(status)s.") % {"name": self.product.name, "status": Product.Status(status).label})
+
+    def action_duplicate(self, request, *args, **kwargs):
+        copy = services.product_duplicate(product=self.product)
+        messages.success(request, _("Copied as a draft: %(name)s.") % {"name": copy.name_en})
+
+    def action_up(self, request, *args, **kwargs):
+        services.product_move(product=self.product, direction=-1)
+
+    def action_down(self, request, *args, **kwargs):
+        services.product_move(product=self.product, direction=1)
+
+    def action_stock(self, request, *args, **kwargs):
+        form = StockForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["stock"])
+        services.product_set_stock(product=self.product, stock=form.cleaned_data["stock"])
+        messages.success(request, _("Stock of %(name)s set to %(stock)s.") % {"name": self.product.name, "stock": form.cleaned_data["stock"]})
 
 
 class ListingPhotosView(ListingMixin, TemplateView):
@@ -156,24 +166,31 @@ class ListingPhotosView(ListingMixin, TemplateView):
             try:
                 services.product_add_photo(product=product, upload=form.cleaned_data["image"], alt_text=form.cleaned_data["alt_text"])
             except ValidationError as error:
-                form.add_error("image", error.messages)
+                add_service_errors(form, error, field="image")
             else:
                 messages.success(request, _("Photo added."))
                 return redirect("catalogue:listing_photos", pk=product.pk)
         return self.render_to_response(self.get_context_data(product=product, form=form))
 
 
-class ListingPhotoActionView(ListingMixin, View):
-    def post(self, request, pk: int, photo_id: int):
-        product = self.get_product()
-        action = request.POST.get("action")
-        try:
-            if action == "delete":
-                services.product_delete_photo(product=product, photo_id=photo_id)
-            elif action in ("up", "down"):
-                services.product_move_photo(product=product, photo_id=photo_id, direction=-1 if action == "up" else 1)
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError:
-            raise Http404 from None
-        return redirect("catalogue:listing_photos", pk=product.pk)
+class ListingPhotoActionView(ListingMixin, ActionView):
+    """Delete a photo, or move it earlier or later; a photo that is not the listing's is a 404."""
+
+    def post(self, request, *args, **kwargs):
+        self.product = self.get_product()
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("catalogue:listing_photos", args=[self.product.pk])
+
+    def action_failed(self, error: ValidationError):
+        raise Http404
+
+    def action_delete(self, request, pk: int, photo_id: int):
+        services.product_delete_photo(product=self.product, photo_id=photo_id)
+
+    def action_up(self, request, pk: int, photo_id: int):
+        services.product_move_photo(product=self.product, photo_id=photo_id, direction=-1)
+
+    def action_down(self, request, pk: int, photo_id: int):
+        services.product_move_photo(product=self.product, photo_id=photo_id, direction=1)

@@ -4,14 +4,15 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import ActionView, add_service_errors
 from otop_site.spreadsheets import spreadsheet_row
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
@@ -67,7 +68,10 @@ class ProducerOrderMixin(ProducerMemberRequiredMixin):
         )
 
 
-class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
+class ProducerOrderDetailView(ProducerOrderMixin, ActionView, TemplateView):
+    """One order of the producer's, and its buttons: each POSTs the state it moves the order to
+    (`paid`, `shipped`, …) or a slip review (`slip_accept`, `slip_reject`)."""
+
     template_name = "orders/manage/order_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -80,39 +84,53 @@ class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
             "transitions": sorted(services.TRANSITIONS.get(order.state, set())),
         }
 
-    def post(self, request, number: str):
-        order = self.get_order()
-        action = request.POST.get("action", "")
-        try:
-            if action == "paid":
-                services.order_transition(order=order, to_state=Order.State.PAID, by=request.user, note=_("Payment confirmed."))
-            elif action == "shipped":
-                form = ShipForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Give the carrier and the tracking number."))
-                services.order_transition(order=order, to_state=Order.State.SHIPPED, by=request.user, **form.cleaned_data)
-            elif action == "delivered":
-                services.order_transition(order=order, to_state=Order.State.DELIVERED, by=request.user)
-            elif action == "cancelled":
-                form = CancelForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Say why the order is cancelled; the buyer will see it."))
-                services.order_transition(
-                    order=order, to_state=Order.State.CANCELLED, by=request.user,
-                    note=form.cleaned_data["reason"], refund_note=form.cleaned_data["refund_note"],
-                )
-            elif action in ("slip_accept", "slip_reject"):
-                slip = order.slips.filter(pk=services.parse_id(request.POST.get("slip", "")) or 0).first()
-                if slip is None:
-                    raise Http404
-                services.slip_review(slip=slip, by=request.user, accept=action == "slip_accept", note=request.POST.get("note", ""))
-            else:
-                raise ValidationError(_("Unknown action."))
-            messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("orders:manage_order", number=order.number)
+    def post(self, request, *args, **kwargs):
+        self.order = self.get_order()
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("orders:manage_order", kwargs={"number": self.order.number})
+
+    def updated(self) -> None:
+        messages.success(self.request, _("Order %(number)s updated.") % {"number": self.order.number})
+
+    def action_paid(self, request, *args, **kwargs):
+        services.order_transition(order=self.order, to_state=Order.State.PAID, by=request.user, note=_("Payment confirmed."))
+        self.updated()
+
+    def action_shipped(self, request, *args, **kwargs):
+        form = ShipForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give the carrier and the tracking number."))
+        services.order_transition(order=self.order, to_state=Order.State.SHIPPED, by=request.user, **form.cleaned_data)
+        self.updated()
+
+    def action_delivered(self, request, *args, **kwargs):
+        services.order_transition(order=self.order, to_state=Order.State.DELIVERED, by=request.user)
+        self.updated()
+
+    def action_cancelled(self, request, *args, **kwargs):
+        form = CancelForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Say why the order is cancelled; the buyer will see it."))
+        services.order_transition(
+            order=self.order, to_state=Order.State.CANCELLED, by=request.user,
+            note=form.cleaned_data["reason"], refund_note=form.cleaned_data["refund_note"],
+        )
+        self.updated()
+
+    def action_slip_accept(self, request, *args, **kwargs):
+        self.review_slip(accept=True)
+
+    def action_slip_reject(self, request, *args, **kwargs):
+        self.review_slip(accept=False)
+
+    def review_slip(self, *, accept: bool) -> None:
+        slip = self.order.slips.filter(pk=services.parse_id(self.request.POST.get("slip", "")) or 0).first()
+        if slip is None:
+            raise Http404
+        services.slip_review(slip=slip, by=self.request.user, accept=accept, note=self.request.POST.get("note", ""))
+        self.updated()
 
 
 class PackingSlipView(ProducerOrderMixin, TemplateView):
@@ -164,12 +182,14 @@ class SalesTermsView(ProducerMemberRequiredMixin, TemplateView):
     def post(self, request):
         form, bands = self.forms(request.POST)
         if form.is_valid() and bands.is_valid():
-            with transaction.atomic():
-                terms = form.save()
-                bands.instance = terms
-                bands.save()
-            messages.success(request, _("Your sales terms are saved."))
-            return redirect("orders:sales_terms")
+            kept = [band.cleaned_data for band in bands.forms if band.cleaned_data and band not in bands.deleted_forms]
+            try:
+                services.sales_terms_save(producer=self.producer, bands=kept, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your sales terms are saved."))
+                return redirect("orders:sales_terms")
         return self.render_to_response(self.get_context_data(forms=(form, bands)))
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.views.mixins import VerifiedEmailRequiredMixin
 from catalogue.models import Product
+from core.views import ActionView, add_service_errors, flash_errors
 from producers.models import Producer
 
 from .. import services
@@ -37,11 +38,6 @@ def _back(request, fallback: str) -> str:
     return fallback
 
 
-def _flash(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 class CartView(TemplateView):
     template_name = "orders/cart.html"
 
@@ -62,7 +58,7 @@ class CartAddView(View):
         try:
             item = services.cart_add_item(cart=cart, product=form.cleaned_data["product"], quantity=form.cleaned_data["quantity"])
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
             return redirect(_back(request, reverse("orders:cart")))
         messages.success(request, _("%(name)s is in your cart.") % {"name": item.product.name})
         return redirect("orders:cart")
@@ -83,7 +79,7 @@ class CartUpdateView(View):
             else:
                 services.cart_set_quantity(cart=cart, item_id=form.cleaned_data["item"], quantity=form.cleaned_data["quantity"])
         except ValidationError as error:
-            _flash(request, error)
+            flash_errors(request, error)
         return redirect("orders:cart")
 
 
@@ -157,8 +153,7 @@ class CheckoutView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView)
                 buyer=request.user, cart=self.cart, checkout_token=token, address=form.address(), choices=choices
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
             self.groups = cart_groups(cart=self.cart)
             return self.render_to_response(self.get_context_data(form=form, chosen=chosen))
         return self._done(orders)
@@ -179,8 +174,9 @@ class OrderListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"orders": buyer_orders(user=self.request.user)}
 
 
-class OrderDetailView(LoginRequiredMixin, TemplateView):
-    """The buyer's own order (404 for anybody else's), with payment instructions while unpaid."""
+class OrderDetailView(LoginRequiredMixin, ActionView, TemplateView):
+    """The buyer's own order (404 for anybody else's), with payment instructions while unpaid;
+    its buttons POST `action`: a transfer slip, cancelling, a review."""
 
     template_name = "orders/order_detail.html"
 
@@ -203,42 +199,40 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
             "may_review": order.state == Order.State.DELIVERED and may_review(user=self.request.user, order=order),
         }
 
-    def post(self, request, number: str):
-        order = self.get_order()
-        action = request.POST.get("action")
+    def post(self, request, *args, **kwargs):
+        self.order = self.get_order()
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("orders:order_detail", kwargs={"number": self.order.number})
+
+    def action_slip(self, request, *args, **kwargs):
+        form = SlipForm(request.POST, request.FILES)
+        if _slip_uploads_exceeded(request, self.order):
+            form.add_error("slip", _("You have sent too many slips for now. Please wait up to an hour, then send it again."))
+            return self.render_to_response(self.get_context_data(order=self.order, slip_form=form), status=429)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(order=self.order, slip_form=form))
         try:
-            if action == "slip":
-                form = SlipForm(request.POST, request.FILES)
-                if _slip_uploads_exceeded(request, order):
-                    form.add_error("slip", _("You have sent too many slips for now. Please wait up to an hour, then send it again."))
-                    return self.render_to_response(self.get_context_data(order=order, slip_form=form), status=429)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(order=order, slip_form=form))
-                try:
-                    services.slip_upload(order=order, buyer=request.user, upload=form.cleaned_data["slip"])
-                except ValidationError as error:
-                    form.add_error("slip", error.messages)
-                    return self.render_to_response(self.get_context_data(order=order, slip_form=form))
-                messages.success(request, _("Slip received. The producer will confirm your payment."))
-            elif action == "cancel":
-                form = CancelForm(request.POST)
-                reason = form.cleaned_data["reason"] if form.is_valid() else ""
-                services.order_transition(order=order, to_state=Order.State.CANCELLED, by=request.user, note=reason)
-                messages.success(request, _("Your order is cancelled."))
-            elif action == "review":
-                form = ReviewForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Choose 1 to 5 stars and write a few words."))
-                line = get_object_or_404(OrderLine, pk=form.cleaned_data["line"], order=order)
-                services.review_create(line=line, buyer=request.user, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"])
-                messages.success(request, _("Thank you for your review."))
-            else:
-                messages.error(request, _("Unknown action."))
-        except PermissionDenied:
-            raise
+            services.slip_upload(order=self.order, buyer=request.user, upload=form.cleaned_data["slip"])
         except ValidationError as error:
-            _flash(request, error)
-        return redirect("orders:order_detail", number=order.number)
+            add_service_errors(form, error, field="slip")
+            return self.render_to_response(self.get_context_data(order=self.order, slip_form=form))
+        messages.success(request, _("Slip received. The producer will confirm your payment."))
+
+    def action_cancel(self, request, *args, **kwargs):
+        form = CancelForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.order_transition(order=self.order, to_state=Order.State.CANCELLED, by=request.user, note=reason)
+        messages.success(request, _("Your order is cancelled."))
+
+    def action_review(self, request, *args, **kwargs):
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choose 1 to 5 stars and write a few words."))
+        line = get_object_or_404(OrderLine, pk=form.cleaned_data["line"], order=self.order)
+        services.review_create(line=line, buyer=request.user, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"])
+        messages.success(request, _("Thank you for your review."))
 
 
 def _slip_uploads_exceeded(request, order: Order) -> bool:

@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.ratelimits import RateLimitedFormMixin, email_key
-from core.views import add_service_errors
+from core.views import ActionView, ServiceFormView, flash_errors
 from places.models import Place
-from places.services import place_child_get_or_create
 
 from .. import services
 from ..forms import (
@@ -27,16 +26,11 @@ from ..forms import (
     RegistrationPlaceForm,
     StateChangeForm,
 )
-from ..models import PayoutChange, Producer, ProducerInvitation
+from ..models import PayoutChange, Producer, ProducerInvitation, ProducerMembership
 from ..selectors import dashboard_home, payout_held_change, payout_history, payout_review_queue, verification_queue
 from .mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin, StaffRequiredMixin
 
 REGISTRATION_SESSION_KEY = "producer_registration"
-
-
-def _flash_error(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class DashboardView(ProducerMemberRequiredMixin, TemplateView):
@@ -79,11 +73,12 @@ class RegisterView(ProducerMemberRequiredMixin, FormView):
         return redirect("producers:register_place")
 
 
-class RegisterPlaceView(ProducerMemberRequiredMixin, FormView):
+class RegisterPlaceView(ProducerMemberRequiredMixin, ServiceFormView):
     """Registration, step 2 of 2: the exact place, the story and contacts; then save."""
 
     template_name = "producers/manage/register_place.html"
     form_class = RegistrationPlaceForm
+    success_url = reverse_lazy("producers:dashboard")
     require_membership = False
 
     def dispatch(self, request, *args, **kwargs):
@@ -101,60 +96,46 @@ class RegisterPlaceView(ProducerMemberRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"basics": self.basics, "province": self.province}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
         basics = {k: v for k, v in self.basics.items() if k != "province"}
-        try:
-            # One transaction: a registration that fails leaves no new town or village behind.
-            with transaction.atomic():
-                place = data.get("tambon") or self.province
-                if data.get("town"):
-                    place = place_child_get_or_create(parent=place, name_en=data["town"], level="district")
-                if data.get("village"):
-                    place = place_child_get_or_create(parent=place, name_en=data["village"])
-                producer = services.producer_register(
-                    user=self.request.user,
-                    place=place,
-                    story=data.get("story", ""),
-                    contact_phone=data.get("contact_phone", ""),
-                    contact_email=data.get("contact_email", ""),
-                    languages=[basics["own_language"]],
-                    **basics,
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+        producer = services.producer_register_naming_place(
+            user=self.request.user,
+            place=data.get("tambon") or self.province,
+            town=data.get("town") or "",
+            village=data.get("village") or "",
+            story=data.get("story", ""),
+            contact_phone=data.get("contact_phone", ""),
+            contact_email=data.get("contact_email", ""),
+            languages=[basics["own_language"]],
+            **basics,
+        )
         del self.request.session[REGISTRATION_SESSION_KEY]
         self.request.session[CURRENT_PRODUCER_SESSION_KEY] = producer.pk
-        messages.success(
-            self.request,
-            _("%(name)s is registered. Our staff will verify it soon; until then it is not shown to visitors.")
-            % {"name": producer.display_name},
-        )
-        return redirect("producers:dashboard")
+        return producer
+
+    def get_success_message(self, form) -> str:
+        return _("%(name)s is registered. Our staff will verify it soon; until then it is not shown to visitors.") % {
+            "name": self.result.display_name
+        }
 
 
-class ProfileEditView(ProducerMemberRequiredMixin, FormView):
+class ProfileEditView(ProducerMemberRequiredMixin, ServiceFormView):
     template_name = "producers/manage/profile_form.html"
     form_class = ProducerProfileForm
     success_url = reverse_lazy("producers:dashboard")
+    success_message = gettext_lazy("Your profile is saved.")
 
     def get_form_kwargs(self):
         # A copy, so a failed save never leaves the shown producer half-changed.
         return super().get_form_kwargs() | {"instance": Producer.objects.get(pk=self.producer.pk)}
 
-    def form_valid(self, form):
+    def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
-        try:
-            services.producer_update_profile(producer=Producer.objects.get(pk=self.producer.pk), **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your profile is saved."))
-        return super().form_valid(form)
+        return services.producer_update_profile(producer=Producer.objects.get(pk=self.producer.pk), **fields)
 
 
-class PaymentEditView(ProducerMemberRequiredMixin, FormView):
+class PaymentEditView(ProducerMemberRequiredMixin, ServiceFormView):
     """The details buyers pay into: the ones in force, any change waiting for review, and the
     form to change them (managers only, with their password)."""
 
@@ -174,16 +155,14 @@ class PaymentEditView(ProducerMemberRequiredMixin, FormView):
             "payout_changes": payout_history(producer=self.producer, limit=5),
         }
 
-    def form_valid(self, form):
+    def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in services.PAYMENT_FIELDS}
-        try:
-            change = services.producer_update_payment(
-                producer=self.producer, by=self.request.user, password=form.cleaned_data["password"], **fields
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        if change.state == PayoutChange.State.HELD:
+        return services.producer_update_payment(
+            producer=self.producer, by=self.request.user, password=form.cleaned_data["password"], **fields
+        )
+
+    def flash_success(self, form) -> None:
+        if self.result.state == PayoutChange.State.HELD:
             messages.info(
                 self.request,
                 _(
@@ -193,15 +172,16 @@ class PaymentEditView(ProducerMemberRequiredMixin, FormView):
             )
         else:
             messages.success(self.request, _("Payment details saved. Every manager has been told by e-mail."))
-        return super().form_valid(form)
 
 
-class PhotosView(ProducerMemberRequiredMixin, FormView):
+class PhotosView(ProducerMemberRequiredMixin, ServiceFormView):
     """The logo and the photo gallery."""
 
     template_name = "producers/manage/photos.html"
     form_class = PhotoForm
     success_url = reverse_lazy("producers:photos")
+    success_message = gettext_lazy("Photo added.")
+    error_field = "image"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -210,31 +190,21 @@ class PhotosView(ProducerMemberRequiredMixin, FormView):
             "max_photos": services.MAX_PHOTOS,
         }
 
-    def form_valid(self, form):
-        try:
-            services.producer_add_photo(
-                producer=self.producer, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
-            )
-        except ValidationError as error:
-            form.add_error("image", error.messages)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Photo added."))
-        return super().form_valid(form)
+    def perform(self, form):
+        return services.producer_add_photo(
+            producer=self.producer, upload=form.cleaned_data["image"], caption=form.cleaned_data["caption"]
+        )
 
 
-class LogoUploadView(ProducerMemberRequiredMixin, FormView):
+class LogoUploadView(ProducerMemberRequiredMixin, ServiceFormView):
     template_name = "producers/manage/photos.html"
     form_class = LogoForm
     success_url = reverse_lazy("producers:photos")
+    success_message = gettext_lazy("Logo saved.")
+    error_field = "logo"
 
-    def form_valid(self, form):
-        try:
-            services.producer_set_logo(producer=self.producer, upload=form.cleaned_data["logo"])
-        except ValidationError as error:
-            form.add_error("logo", error.messages)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Logo saved."))
-        return super().form_valid(form)
+    def perform(self, form):
+        return services.producer_set_logo(producer=self.producer, upload=form.cleaned_data["logo"])
 
     def form_invalid(self, form):
         return self.render_to_response(
@@ -253,7 +223,7 @@ class PhotoDeleteView(ProducerMemberRequiredMixin, View):
         return redirect("producers:photos")
 
 
-class MembersView(RateLimitedFormMixin, ProducerMemberRequiredMixin, FormView):
+class MembersView(RateLimitedFormMixin, ProducerMemberRequiredMixin, ServiceFormView):
     template_name = "producers/manage/members.html"
     form_class = InviteForm
     success_url = reverse_lazy("producers:members")
@@ -267,47 +237,49 @@ class MembersView(RateLimitedFormMixin, ProducerMemberRequiredMixin, FormView):
             ("invite-address", email_key(self.request.POST.get("invitee"))),
         ]
 
-    def form_valid(self, form):
-        try:
-            services.membership_invite(producer=self.producer, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            if getattr(error, "code", None) == "throttled":
-                return self.render_to_response(self.get_context_data(form=form), status=429)
-            return self.form_invalid(form)
+    def perform(self, form):
+        return services.membership_invite(producer=self.producer, by=self.request.user, **form.cleaned_data)
+
+    def service_failed(self, form, error: ValidationError):
+        response = super().service_failed(form, error)
+        if getattr(error, "code", None) == "throttled":
+            response.status_code = 429
+        return response
+
+    def get_success_message(self, form) -> str:
         # The same words whether or not the person has an account: they tell nobody's address.
-        messages.success(
-            self.request,
-            _("Invitation sent. If %(invitee)s has an account, the invitation will show there.")
-            % {"invitee": form.cleaned_data["invitee"].strip()},
-        )
-        return super().form_valid(form)
+        return _("Invitation sent. If %(invitee)s has an account, the invitation will show there.") % {
+            "invitee": form.cleaned_data["invitee"].strip()
+        }
 
 
-class MemberChangeView(ProducerMemberRequiredMixin, View):
-    """A manager removes a member or changes a member's role."""
+class MemberChangeView(ProducerMemberRequiredMixin, ActionView):
+    """A manager removes a member (`remove`) or gives a member a role (`manager`, `member`)."""
 
     managers_only = True
 
-    def post(self, request, membership_id: int):
+    def post(self, request, *args, **kwargs):
         # Another group's membership is not ours to see: 404, like every object that isn't yours.
-        if not self.producer.memberships.filter(pk=membership_id).exists():
+        if not self.producer.memberships.filter(pk=self.kwargs["membership_id"]).exists():
             raise Http404
-        action = request.POST.get("action")
-        try:
-            if action == "remove":
-                services.membership_remove(producer=self.producer, by=request.user, membership_id=membership_id)
-                messages.success(request, _("Member removed."))
-            elif action in ("manager", "member"):
-                services.membership_set_role(
-                    producer=self.producer, by=request.user, membership_id=membership_id, role=action
-                )
-                messages.success(request, _("Role changed."))
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as error:
-            _flash_error(request, error)
-        return redirect("producers:members")
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("producers:members")
+
+    def action_remove(self, request, membership_id: int):
+        services.membership_remove(producer=self.producer, by=request.user, membership_id=membership_id)
+        messages.success(request, _("Member removed."))
+
+    def action_manager(self, request, membership_id: int):
+        self.set_role(membership_id, ProducerMembership.Role.MANAGER)
+
+    def action_member(self, request, membership_id: int):
+        self.set_role(membership_id, ProducerMembership.Role.MEMBER)
+
+    def set_role(self, membership_id: int, role: str) -> None:
+        services.membership_set_role(producer=self.producer, by=self.request.user, membership_id=membership_id, role=role)
+        messages.success(self.request, _("Role changed."))
 
 
 class LeaveView(ProducerMemberRequiredMixin, View):
@@ -315,7 +287,7 @@ class LeaveView(ProducerMemberRequiredMixin, View):
         try:
             services.membership_leave(producer=self.producer, user=request.user)
         except ValidationError as error:
-            _flash_error(request, error)
+            flash_errors(request, error)
             return redirect("producers:members")
         request.session.pop(CURRENT_PRODUCER_SESSION_KEY, None)
         messages.success(request, _("You have left %(name)s.") % {"name": self.producer.display_name})
@@ -375,7 +347,7 @@ class ProducerStateView(StaffRequiredMixin, View):
                     % {"name": producer.display_name, "state": Producer.State(to_state).label},
                 )
             except ValidationError as error:
-                _flash_error(request, error)
+                flash_errors(request, error)
         else:
             messages.error(request, _("The reason is too long."))
         return redirect(f"{reverse_lazy('producers:verification_queue')}?state={producer.state}")
@@ -391,26 +363,35 @@ class PayoutReviewQueueView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"queue": queue}
 
 
-class PayoutChangeReviewView(StaffRequiredMixin, View):
+class PayoutChangeReviewView(StaffRequiredMixin, ActionView):
     """Approve or reject one held payout change (`decision` is "approve" or "reject")."""
 
-    def post(self, request, pk: int):
-        change = get_object_or_404(PayoutChange, pk=pk)
-        form = PayoutReviewForm(request.POST)
-        decision = request.POST.get("decision")
-        if decision not in ("approve", "reject"):
-            messages.error(request, _("Choose approve or reject."))
-        elif not form.is_valid():
-            messages.error(request, _("The note is too long."))
-        else:
-            try:
-                services.payout_change_review(
-                    change=change, by=request.user, approve=decision == "approve", note=form.cleaned_data["note"]
-                )
-                if decision == "approve":
-                    messages.success(request, _("The change is approved and in force."))
-                else:
-                    messages.success(request, _("The change is rejected."))
-            except ValidationError as error:
-                _flash_error(request, error)
-        return redirect("producers:payout_review_queue")
+    action_field = "decision"
+
+    def post(self, request, *args, **kwargs):
+        self.change = get_object_or_404(PayoutChange, pk=self.kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def get_redirect_url(self) -> str:
+        return reverse("producers:payout_review_queue")
+
+    def unknown_action(self):
+        messages.error(self.request, _("Choose approve or reject."))
+        return HttpResponseRedirect(self.get_redirect_url())
+
+    def action_approve(self, request, *args, **kwargs):
+        if self.review(approve=True):
+            messages.success(request, _("The change is approved and in force."))
+
+    def action_reject(self, request, *args, **kwargs):
+        if self.review(approve=False):
+            messages.success(request, _("The change is rejected."))
+
+    def review(self, *, approve: bool) -> bool:
+        """Record the decision; False (with a message) when the note is too long."""
+        form = PayoutReviewForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("The note is too long."))
+            return False
+        services.payout_change_review(change=self.change, by=self.request.user, approve=approve, note=form.cleaned_data["note"])
+        return True
