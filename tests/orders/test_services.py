@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from orders import services
-from orders.models import SalesTerms, ShippingBand
+from orders.models import PaymentMethod, SalesTerms, ShippingBand
 from tests.factories import ProducerFactory
 
 TERMS = {
@@ -24,7 +24,7 @@ def test_sales_terms_save_makes_the_terms_of_a_producer_that_had_none(places):
     terms = services.sales_terms_save(producer=producer, bands=[{"max_weight_grams": 500, "price": Decimal("40")}], **TERMS)
 
     terms = SalesTerms.objects.get(producer=producer, pk=terms.pk)
-    assert terms.payment_methods == ["bank_transfer", "cash_on_delivery"]
+    assert terms.payment_methods == [PaymentMethod.BANK_TRANSFER, PaymentMethod.CASH_ON_DELIVERY]
     assert (terms.flat_shipping_rate, terms.unpaid_expiry_hours) == (Decimal("60.00"), 24)
     assert bands_of(terms) == [(500, Decimal("40.00"))]
 
