@@ -28,7 +28,6 @@ _INTEGER = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
-@dataclass(frozen=True)
 class RowProblem:
     line: int
     column: str  # "" when the problem is the row as a whole

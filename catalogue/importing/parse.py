@@ -57,7 +57,6 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
-@dataclass(frozen=True)
 class SourceRow:
     """One row of the file as written: its line (the spreadsheet's row number, the header
     being line 1) and its cells by column, for the columns the file has."""
