@@ -61,8 +61,10 @@ class Facet:
     `key` is the product column counted by (an `annotation` when it is computed, a column of
     `related` when counted through a related table); `search_key` its name among the search's
     matched rows when that differs. `drops` are the other filters its links clear. `limit` keeps
-    the values with the most products only. `choices(counts, data, total)` gives the values
-    shown, in order; `chosen(value)` the URL value of the filter's current value.
+    the values with the most products only; `counts_null` False leaves products without a value
+    out (`key_type` reads the keys back from the search's text). How it renders: under `heading`,
+    `choices(counts, data, total)` gives the values shown, in order, `chosen(value)` the URL value
+    of the filter's current value (the one marked selected), `star_marks` draws stars.
     """
 
     heading: Any
@@ -89,7 +91,8 @@ class CatalogueFilter:
 
     `form_field()` makes its django-filter filter (label, choices, bounds). What it selects is either
     `column` compared by `lookup` with `value(cleaned value)` (the column may depend on the other
-    parameters: `column(data)`), or a boolean `expression(cleaned value)`, kept in the search's
+    parameters: `column(data)`, which then names every column it may be in `columns`), or a
+    boolean `expression(cleaned value)`, kept in the search's
     matched rows as the column named `column`, or for the text the `match` itself. `prefilter`
     filters are applied to the search's matched products before they are kept (no facet is
     counted without them).

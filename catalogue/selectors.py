@@ -326,7 +326,10 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
             suggestion = search.did_you_mean(text, search_vocabulary())
         # The newest of the best-rated: served by the newest-first index, whatever the size.
         popular = list(
-            Product.objects.public().filter(star_rating__gte=4, stock__gt=0).with_card_data().order_by(*SORT_BY_KEY[DEFAULT_SORT].order)[:8]
+            Product.objects.public()
+            .filter(star_rating__gte=4, stock__gt=0)
+            .with_card_data()
+            .order_by(*SORT_BY_KEY[DEFAULT_SORT].order)[:8]
         )
     facets = _facets(filterset, params, counts=counts, total=paginator.count)
     return {

@@ -55,7 +55,9 @@ UNIT = CatalogueFilter(
     column="unit",
     facet=Facet("Unit", key="unit", choices=lambda counts, data, total: [Choice(k, k, n) for k, n in sorted(counts.items())]),
 )
-HEAVIEST = CatalogueFilter("max_weight", lambda: django_filters.NumberFilter(label="Heaviest"), column="weight_grams", lookup="lte")
+HEAVIEST = CatalogueFilter(
+    "max_weight", lambda: django_filters.NumberFilter(label="Heaviest"), column="weight_grams", lookup="lte"
+)
 WithUnit = filterset_class((*FILTERS, UNIT, HEAVIEST), SORTS, name="WithUnit")
 
 
