@@ -14,6 +14,10 @@ creates nothing and changes nothing. Importing goes in three steps, each usable 
 3. `listings_import(producer=…, rows=…)` checks again inside one transaction and saves all the
    rows, or, when any row has a problem, nothing at all (`ImportRejected`).
 
+The steps are the modules `parse`, `check` and `write`; `export` writes the same columns out.
+A saved row derives its currency, reference price, province and visibility as every listing
+does (catalogue.services.product_derive, product_is_visible).
+
 The rules of the file (also shown on the upload page):
 
 - The first row names the columns, in any order; case and surrounding spaces do not matter.

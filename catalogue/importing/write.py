@@ -1,6 +1,5 @@
 """Step 3 of an import: the checked rows saved in one transaction, all of them or none."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Func, Max, Q, Value
