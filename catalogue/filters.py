@@ -1,34 +1,11 @@
-"""The catalogue's query parameters as a django-filter FilterSet."""
-
-from decimal import Decimal
+"""The catalogue's query parameters as a django-filter FilterSet, made from their declarations
+in catalogue/facets.py (one filter per declared filter, in their order, then `sort`)."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from places.models import Country, Place
-
-from . import search
-from .models import Category, Certification, CertificationType
-
-SORTS = {
-    "relevance": ("-published_at", "-pk"),  # until search ranks them: the newest first
-    "newest": ("-published_at", "-pk"),
-    "price": ("price_reference", "pk"),
-    "-price": ("-price_reference", "-pk"),
-    # PostgreSQL puts NULLs first in a descending order: products without stars go last.
-    "stars": (F("star_rating").desc(nulls_last=True), "-published_at", "-pk"),
-}
-SORT_CHOICES = [
-    ("relevance", _("Best match")),
-    ("newest", _("Newest")),
-    ("price", _("Price, low to high")),
-    ("-price", _("Price, high to low")),
-    ("stars", _("Most stars")),
-]
-STAR_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
-MAX_PRICE = Decimal("1000000000")
+from .facets import DEFAULT_SORT, FILTERS, SORTS, CatalogueFilter, Sort
 
 
 class ProductFilterForm(forms.Form):
@@ -41,59 +18,40 @@ class ProductFilterForm(forms.Form):
         return data
 
 
-class ProductFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug", method="filter_category"
-    )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=Country.choices, field_name="country")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Place.objects.filter(level="province"), to_field_name="slug", field_name="province"
-    )
-    stars = django_filters.ChoiceFilter(label=_("Stars (at least)"), choices=STAR_CHOICES, method="filter_stars")
-    min_price = django_filters.NumberFilter(
-        label=_("Lowest price"), method="filter_price", min_value=0, max_value=MAX_PRICE, max_digits=14, decimal_places=2
-    )
-    max_price = django_filters.NumberFilter(
-        label=_("Highest price"), method="filter_price", min_value=0, max_value=MAX_PRICE, max_digits=14, decimal_places=2
-    )
-    in_stock = django_filters.ChoiceFilter(
-        label=_("In stock only"), choices=[("1", _("In stock only"))], method="filter_in_stock"
-    )
-    certification = django_filters.ChoiceFilter(
-        label=_("Certification"), choices=CertificationType.choices, method="filter_certification"
-    )
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+class CatalogueFilterSet(django_filters.FilterSet):
+    """The FilterSet of declared filters: each one filters through its declaration."""
 
-    class Meta:
-        form = ProductFilterForm
-        fields = ["q", "category", "country", "province", "stars", "min_price", "max_price", "in_stock", "certification"]
+    declarations: tuple[CatalogueFilter, ...] = ()
+    sorts: tuple[Sort, ...] = ()
 
-    def filter_text(self, queryset, name, value):
-        """Full-text search in every language (catalogue/search.py); words only, so a query of
-        punctuation alone filters nothing."""
-        tsquery = search.query(value)
-        return queryset.filter(search.match_expression(tsquery)) if tsquery else queryset
+    @classmethod
+    def declaration(cls, name: str) -> CatalogueFilter:
+        return next(declaration for declaration in cls.declarations if declaration.name == name)
 
-    def filter_category(self, queryset, name, value):
-        # The category and its sub-categories as a list of ids, so the facet index serves it.
-        return queryset.filter(category__in=Category.objects.filter(Q(pk=value.pk) | Q(parent=value)).values("pk"))
-
-    def filter_stars(self, queryset, name, value):
-        return queryset.filter(star_rating__gte=int(value))
-
-    def filter_price(self, queryset, name, value):
-        # One country: prices are in its currency, as the visitor sees them. Several: Thai baht
-        # at the reference rates.
-        column = "price" if self.form.cleaned_data.get("country") else "price_reference"
-        lookup = "gte" if name == "min_price" else "lte"
-        return queryset.filter(**{f"{column}__{lookup}": value})
-
-    def filter_in_stock(self, queryset, name, value):
-        return queryset.filter(stock__gt=0)
-
-    def filter_certification(self, queryset, name, value):
-        return queryset.filter(Exists(Certification.objects.filter(product=OuterRef("pk"), kind=value)))
+    def filter_declared(self, queryset, name, value):
+        condition = self.declaration(name).condition(value, self.form.cleaned_data)
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
+        sorts = {sort.key: sort for sort in self.sorts}
+        return queryset.order_by(*(sorts.get(value) or sorts[DEFAULT_SORT]).order)
+
+
+def filterset_class(filters: tuple[CatalogueFilter, ...], sorts: tuple[Sort, ...], *, name: str = "ProductFilter"):
+    """A FilterSet with one filter per declaration, in their order, then `sort`."""
+    attributes = {}
+    for declaration in filters:
+        attributes[declaration.name] = declaration.form_field()
+        attributes[declaration.name].method = "filter_declared"
+    attributes["sort"] = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=[(sort.key, sort.label) for sort in sorts], method="filter_sort", empty_label=None
+    )
+    meta = type("Meta", (), {"form": ProductFilterForm, "fields": [declaration.name for declaration in filters]})
+    return type(
+        name,
+        (CatalogueFilterSet,),
+        attributes | {"Meta": meta, "declarations": filters, "sorts": sorts, "__module__": __name__},
+    )
+
+
+ProductFilter = filterset_class(FILTERS, SORTS)

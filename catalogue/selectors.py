@@ -1,27 +1,25 @@
 """The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.http import QueryDict
 from django.urls import reverse
 
 from events.models import Event
-from places.models import Country, Place
+from places.models import Country
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
 from . import search
-from .filters import SORT_CHOICES, SORTS, ProductFilter
-from .models import Category, Certification, CertificationType, Product, ProductPhoto
+from .facets import DEFAULT_SORT, EACH_VALUE, SORT_BY_KEY, SORT_CHOICES, search_columns
+from .filters import ProductFilter
+from .models import Product, ProductPhoto
 
 PAGE_SIZE = 24
 HOME_PRODUCERS = 8
 HOME_PRODUCTS = 8
 HOME_EVENTS = 3
-PROVINCE_FACET_SIZE = 12
 MORE_LIKE_THIS = 4
-FACETS = ("category", "country", "province", "stars", "certification")
 
 
 def home_page_content() -> dict:
@@ -29,7 +27,7 @@ def home_page_content() -> dict:
 
     A fixed number of queries whatever the size of the catalogue.
     """
-    products = list(Product.objects.public().with_card_data().order_by(*SORTS["newest"])[:HOME_PRODUCTS])
+    products = list(Product.objects.public().with_card_data().order_by(*SORT_BY_KEY[DEFAULT_SORT].order)[:HOME_PRODUCTS])
     producers = list(
         Producer.objects.public().select_related(f"place__{ANCESTOR_PATH}").order_by("-created_at")[:HOME_PRODUCERS]
     )
@@ -41,12 +39,18 @@ def home_page_content() -> dict:
     return {"featured_products": products, "featured_producers": producers, "upcoming_events": events, "countries": countries}
 
 
-def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ...] = ()):
-    """Apply the valid filters of a validated filterset, leaving out `exclude` (for facets)."""
-    for name, value in filterset.form.cleaned_data.items():
-        if name in exclude or name == "sort" or value in (None, ""):
+def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ...] = (), data: dict | None = None):
+    """Apply the valid filters of a validated filterset, leaving out `exclude` (for facets); the
+    filters read the other parameters from `data` (a facet's view of them) when given."""
+    cleaned = filterset.form.cleaned_data
+    data = cleaned if data is None else data
+    for declaration in filterset.declarations:
+        value = cleaned.get(declaration.name)
+        if declaration.name in exclude or value in (None, ""):
             continue
-        queryset = filterset.filters[name].filter(queryset, value)
+        condition = declaration.condition(value, data)
+        if condition is not None:
+            queryset = queryset.filter(condition)
     return queryset
 
 
@@ -61,12 +65,14 @@ def _link(params: QueryDict, key: str, value: str | None, *, drop: tuple[str, ..
     return "?" + query.urlencode() if query else "?"
 
 
-def _price_between(queryset, *, low, high, column: str):
-    if low is not None:
-        queryset = queryset.filter(**{f"{column}__gte": low})
-    if high is not None:
-        queryset = queryset.filter(**{f"{column}__lte": high})
-    return queryset
+def _faceted(filterset: ProductFilter):
+    return [declaration for declaration in filterset.declarations if declaration.facet]
+
+
+def _facet_data(filterset: ProductFilter, name: str) -> dict:
+    """The parameters as a facet counts with them: its own value chosen, each in turn (a country
+    chosen reads the prices in its currency)."""
+    return filterset.form.cleaned_data | {name: EACH_VALUE}
 
 
 def _facet_counts(filterset: ProductFilter) -> dict:
@@ -74,162 +80,117 @@ def _facet_counts(filterset: ProductFilter) -> dict:
     where each is an index-only scan). Each facet counts the products that match every other
     filter, so each count equals the number of results that clicking it shows."""
     base = Product.objects.public().order_by()
-    data = filterset.form.cleaned_data
     counts = {}
-    rows = (
-        _apply_filters(filterset, base, exclude=("category",))
-        .annotate(top=Coalesce("category__parent_id", "category_id"))
-        .values("top")
-        .annotate(n=Count("*"))
-    )
-    counts["category"] = {row["top"]: row["n"] for row in rows}
-    # A country's link leaves the province out (it lies in one country) and, with a country chosen,
-    # prices are read in its currency: count each country that way, so its count is what its
-    # link shows.
-    rows = (
-        _price_between(
-            _apply_filters(filterset, base, exclude=("country", "province", "min_price", "max_price")),
-            low=data.get("min_price"),
-            high=data.get("max_price"),
-            column="price",
+    for declaration in _faceted(filterset):
+        facet, name = declaration.facet, declaration.name
+        products = _apply_filters(
+            filterset, base, exclude=(name, *facet.drops), data=_facet_data(filterset, name)
         )
-        .values("country")
-        .annotate(n=Count("*"))
-    )
-    counts["country"] = {row["country"]: row["n"] for row in rows}
-    rows = (
-        _apply_filters(filterset, base, exclude=("province",))
-        .values("province")
-        .annotate(n=Count("*"))
-        .order_by("-n", "province")[:PROVINCE_FACET_SIZE]
-    )
-    counts["province"] = [(row["province"], row["n"]) for row in rows]
-    rows = _apply_filters(filterset, base, exclude=("stars",)).values("star_rating").annotate(n=Count("*"))
-    counts["stars"] = {row["star_rating"]: row["n"] for row in rows if row["star_rating"]}
-    products = _apply_filters(filterset, base, exclude=("certification",))
-    rows = (
-        Certification.objects.filter(product__in=products.values("pk"))
-        .values("kind")
-        .annotate(n=Count("*"))  # (product, kind) is unique: no DISTINCT needed
-    )
-    counts["certification"] = {row["kind"]: row["n"] for row in rows}
+        if facet.related is not None:
+            rows = facet.related.objects.filter(product__in=products.values("pk"))
+        elif facet.annotation is not None:
+            rows = products.annotate(**{facet.key: facet.annotation()})
+        else:
+            rows = products
+        rows = rows.values(facet.key).annotate(n=Count("*"))
+        if facet.limit:
+            counts[name] = [(row[facet.key], row["n"]) for row in rows.order_by("-n", facet.key)[: facet.limit]]
+        else:
+            counts[name] = {row[facet.key]: row["n"] for row in rows if facet.counts_null or row[facet.key] is not None}
     return counts
-
-
-# The order of a page of search results over the matched rows (the columns of _search_pass),
-# as SORTS orders the catalogue.
-SEARCH_ORDER = {
-    "relevance": "relevance DESC, id DESC",
-    "newest": "published_at DESC, id DESC",
-    "price": "price_reference ASC, id ASC",
-    "-price": "price_reference DESC, id DESC",
-    "stars": "star_rating DESC NULLS LAST, published_at DESC, id DESC",
-}
-SEARCH_COLUMNS = ("id", "category_id", "country", "province_id", "star_rating", "price", "price_reference", "published_at")
-
-
-def _search_conditions(filterset: ProductFilter) -> dict[str, tuple[str, list]]:
-    """Every filter but the text (and in_stock, applied with it) as SQL over the matched rows,
-    meaning what ProductFilter's filters mean (tests compare the two)."""
-    data = filterset.form.cleaned_data
-    conditions = {}
-    if category := data.get("category"):
-        ids = list(Category.objects.filter(Q(pk=category.pk) | Q(parent=category)).values_list("pk", flat=True))
-        conditions["category"] = ("category_id = ANY(%s)", [ids])
-    if country := data.get("country"):
-        conditions["country"] = ("country = %s", [country])
-    if province := data.get("province"):
-        conditions["province"] = ("province_id = %s", [province.pk])
-    if stars := data.get("stars"):
-        conditions["stars"] = ("star_rating >= %s", [int(stars)])
-    column = "price" if country else "price_reference"
-    if (low := data.get("min_price")) is not None:
-        conditions["min_price"] = (f"{column} >= %s", [low])
-    if (high := data.get("max_price")) is not None:
-        conditions["max_price"] = (f"{column} <= %s", [high])
-    if data.get("certification"):
-        conditions["certification"] = ("certified", [])  # looked up once per product, in _search_pass
-    return conditions
 
 
 def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str, offset: int) -> tuple[int, list[int], dict]:
     """A search's number of results, one page of their ids and the facet counts, from one pass
     over the matched products: the text is matched once (the rows kept in a materialised CTE),
-    not once for the count, the page and each facet. Returns (total, ids, counts)."""
+    not once for the count, the page and each facet. Every filter, facet and sort comes from
+    its declaration in catalogue.filters. Returns (total, ids, counts)."""
     from django.db import connection
 
+    declarations = filterset.declarations
     data = filterset.form.cleaned_data
-    matched = Product.objects.public().filter(search.match_expression(tsquery)).order_by()
-    if data.get("in_stock"):
-        matched = matched.filter(stock__gt=0)
-    relevance = search.relevance_expression(tsquery, text) if sort == "relevance" else Value(0.0)
-    kind = data.get("certification")
-    certified = Exists(Certification.objects.filter(product=OuterRef("pk"), kind=kind)) if kind else Value(False)
-    matched = matched.annotate(
-        top=Coalesce("category__parent_id", "category_id"), relevance=relevance, certified=certified
-    ).values(*SEARCH_COLUMNS, "top", "relevance", "certified")
+    order = {s.key: s for s in filterset.sorts}
+    chosen_sort = order.get(sort) or order[DEFAULT_SORT]
+    matched = Product.objects.public().order_by()
+    for declaration in declarations:
+        if declaration.prefilter and data.get(declaration.name) not in (None, ""):
+            condition = declaration.condition(data[declaration.name], data)
+            if condition is not None:
+                matched = matched.filter(condition)
+    annotations = {
+        declaration.facet.key: declaration.facet.annotation()
+        for declaration in _faceted(filterset)
+        if declaration.facet.annotation is not None
+    }
+    annotations["relevance"] = search.relevance_expression(tsquery, text) if chosen_sort.with_search else Value(0.0)
+    for declaration in declarations:
+        if declaration.expression is not None:
+            value = data.get(declaration.name)
+            annotations[declaration.column] = declaration.expression(value) if value else Value(False)
+    columns = (*search_columns(declarations, filterset.sorts), *annotations)
+    matched = matched.annotate(**annotations).values(*columns)
     matched_sql, params = matched.query.sql_with_params()
     params = list(params)
-    conditions = _search_conditions(filterset)
+    # Each condition's values once (a category's sub-categories are looked up here).
+    conditions = {
+        declaration.name: declaration.search_params(data[declaration.name])
+        for declaration in declarations
+        if not declaration.prefilter and data.get(declaration.name) not in (None, "")
+    }
 
-    def where(*exclude: str, extra: tuple[str, list] | None = None) -> str:
-        parts = [(sql, values) for name, (sql, values) in conditions.items() if name not in exclude]
-        if extra:
-            parts.append(extra)
-        for _sql, values in parts:
-            params.extend(values)
-        return " AND ".join(sql for sql, _values in parts) or "TRUE"
+    def where(*exclude: str, facet_data: dict | None = None) -> str:
+        parts = []
+        for declaration in declarations:
+            if declaration.name in conditions and declaration.name not in exclude:
+                parts.append(declaration.search_sql(data if facet_data is None else facet_data))
+                params.extend(conditions[declaration.name])
+        return " AND ".join(parts) or "TRUE"
 
-    column_list = ", ".join((*SEARCH_COLUMNS, "top", "relevance", "certified"))
-    order = SEARCH_ORDER.get(sort, SEARCH_ORDER["newest"])
-    pieces = [f"WITH m ({column_list}) AS MATERIALIZED ({matched_sql})"]
+    pieces = [f"WITH m ({', '.join(columns)}) AS MATERIALIZED ({matched_sql})"]
     pieces.append(f"SELECT 'total', NULL, count(*) FROM m WHERE {where()}")
-    pieces.append(f"SELECT 'category', top::text, count(*) FROM m WHERE {where('category')} GROUP BY top")
-    country_prices = []
-    if data.get("min_price") is not None:
-        country_prices.append(("price >= %s", [data["min_price"]]))
-    if data.get("max_price") is not None:
-        country_prices.append(("price <= %s", [data["max_price"]]))
-    country_where = where("country", "province", "min_price", "max_price")
-    for sql, values in country_prices:
-        country_where += f" AND {sql}"
-        params.extend(values)
-    pieces.append(f"SELECT 'country', country, count(*) FROM m WHERE {country_where} GROUP BY country")
-    pieces.append(
-        f"(SELECT 'province', province_id::text, count(*) FROM m WHERE {where('province')} "
-        f"GROUP BY m.province_id ORDER BY count(*) DESC, m.province_id LIMIT {PROVINCE_FACET_SIZE})"
-    )
-    pieces.append(
-        f"SELECT 'stars', star_rating::text, count(*) FROM m WHERE {where('stars')} AND star_rating IS NOT NULL GROUP BY star_rating"
-    )
-    pieces.append(
-        "SELECT 'certification', c.kind, count(*) FROM m JOIN catalogue_certification c ON c.product_id = m.id "
-        f"WHERE {where('certification')} GROUP BY c.kind"
-    )
+    for declaration in _faceted(filterset):
+        facet, name = declaration.facet, declaration.name
+        if facet.related is not None:
+            meta = facet.related._meta
+            key = f"c.{facet.key}"
+            source = f"m JOIN {meta.db_table} c ON c.{meta.get_field('product').column} = m.id"
+        else:
+            key, source = f"m.{facet.row_key}", "m"
+        condition = where(name, *facet.drops, facet_data=_facet_data(filterset, name))
+        if not facet.counts_null:
+            condition += f" AND {key} IS NOT NULL"
+        select = f"SELECT '{name}', {key}::text, count(*) FROM {source} WHERE {condition} GROUP BY {key}"
+        if facet.limit:
+            select = f"({select} ORDER BY count(*) DESC, {key} LIMIT {int(facet.limit)})"
+        pieces.append(select)
     page_where = where()
     params.extend([PAGE_SIZE, offset])
+    sql_order = chosen_sort.search_order()
     pieces.append(
-        f"SELECT 'page', id::text, position FROM (SELECT id, row_number() OVER (ORDER BY {order}) AS position "
-        f"FROM m WHERE {page_where} ORDER BY {order} LIMIT %s OFFSET %s) AS page"
+        f"SELECT 'page', id::text, position FROM (SELECT id, row_number() OVER (ORDER BY {sql_order}) AS position "
+        f"FROM m WHERE {page_where} ORDER BY {sql_order} LIMIT %s OFFSET %s) AS page"
     )
     sql = pieces[0] + " " + " UNION ALL ".join(pieces[1:])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    counts = {"category": {}, "country": {}, "province": [], "stars": {}, "certification": {}}
+    facets = {declaration.name: declaration.facet for declaration in _faceted(filterset)}
+    counts = {name: [] if facet.limit else {} for name, facet in facets.items()}
     total, page = 0, []
     for kind, key, n in rows:
         if kind == "total":
             total = n
         elif kind == "page":
             page.append((n, int(key)))
-        elif kind == "province":
-            counts["province"].append((int(key), n))
-        elif kind in ("category", "stars"):
-            counts[kind][int(key)] = n
         else:
-            counts[kind][key] = n
-    counts["province"].sort(key=lambda item: (-item[1], item[0]))
+            value = None if key is None else facets[kind].key_type(key)
+            if facets[kind].limit:
+                counts[kind].append((value, n))
+            else:
+                counts[kind][value] = n
+    for name, facet in facets.items():
+        if facet.limit:
+            counts[name].sort(key=lambda item: (-item[1], item[0]))
     return total, [pk for _position, pk in sorted(page)], counts
 
 
@@ -275,67 +236,21 @@ def _facets(filterset: ProductFilter, params: QueryDict, *, counts: dict, total:
     `total` is the number of results with every filter applied."""
     data = filterset.form.cleaned_data
     facets = {}
-
-    categories = {c.pk: c for c in Category.objects.filter(parent__isnull=True)}
-    selected = data.get("category")
-    selected_top = selected.top if selected else None
-    facets["category"] = [
-        {
-            "label": category.name,
-            "count": counts["category"].get(pk, 0),
-            "selected": selected_top is not None and selected_top.pk == pk,
-            "url": _link(params, "category", None if selected_top and selected_top.pk == pk else category.slug),
-        }
-        for pk, category in sorted(categories.items(), key=lambda item: item[1].position)
-    ]
-    facets["country"] = [
-        {
-            "label": label,
-            "count": counts["country"].get(code, 0),
-            "selected": data.get("country") == code,
-            "url": _link(params, "country", None if data.get("country") == code else code, drop=("province",)),
-        }
-        for code, label in Country.choices
-    ]
-
-    chosen = data.get("province")
-    ids = [pk for pk, _n in counts["province"]]
-    places = {p.pk: p for p in Place.objects.filter(pk__in=ids + ([chosen.pk] if chosen else []))}
-    entries = [(places[pk], n) for pk, n in counts["province"] if pk in places]
-    if chosen and chosen.pk not in ids:
-        # Outside the top provinces: its count is the number of results shown now.
-        entries.insert(0, (chosen, total))
-    facets["province"] = [
-        {
-            "label": place.name,
-            "count": count,
-            "selected": chosen is not None and chosen.pk == place.pk,
-            "url": _link(params, "province", None if chosen and chosen.pk == place.pk else place.slug),
-        }
-        for place, count in entries
-    ]
-
-    by_rating = counts["stars"]
-    chosen_stars = data.get("stars")
-    facets["stars"] = [
-        {
-            "label": str(stars),
-            "stars": stars,
-            "count": sum(n for rating, n in by_rating.items() if rating >= stars),
-            "selected": chosen_stars == str(stars),
-            "url": _link(params, "stars", None if chosen_stars == str(stars) else str(stars)),
-        }
-        for stars in range(5, 0, -1)
-    ]
-    facets["certification"] = [
-        {
-            "label": label,
-            "count": counts["certification"].get(kind, 0),
-            "selected": data.get("certification") == kind,
-            "url": _link(params, "certification", None if data.get("certification") == kind else kind),
-        }
-        for kind, label in CertificationType.choices
-    ]
+    for declaration in _faceted(filterset):
+        facet, name = declaration.facet, declaration.name
+        choices = facet.choices(counts[name], data, total)
+        value = data.get(name)
+        chosen = facet.chosen(value) if value not in (None, "") else None
+        facets[name] = [
+            {
+                "label": choice.label,
+                **choice.extra,
+                "count": choice.count,
+                "selected": chosen == choice.value,
+                "url": _link(params, name, None if chosen == choice.value else choice.value, drop=facet.drops),
+            }
+            for choice in choices
+        ]
     return facets
 
 
@@ -383,12 +298,12 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     page = _page_number(page)
     text = filterset.form.cleaned_data.get("q") or ""
     tsquery = search.query(text)
-    sort = filterset.form.cleaned_data.get("sort") or ("relevance" if tsquery else "newest")
+    sort = filterset.form.cleaned_data.get("sort") or ("relevance" if tsquery else DEFAULT_SORT)
     results = _apply_filters(filterset, Product.objects.public())
-    if sort == "relevance" and tsquery:
-        results = results.annotate(relevance=search.relevance_expression(tsquery, text)).order_by("-relevance", "-pk")
+    if SORT_BY_KEY[sort].with_search and tsquery:
+        results = results.annotate(relevance=search.relevance_expression(tsquery, text)).order_by(*SORT_BY_KEY[sort].with_search)
     else:
-        results = results.order_by(*SORTS[sort])
+        results = results.order_by(*SORT_BY_KEY[sort].order)
     results = results.values_list("pk", flat=True)
     if tsquery:
         offset = _requested_offset(page)
@@ -411,8 +326,12 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
             suggestion = search.did_you_mean(text, search_vocabulary())
         # The newest of the best-rated: served by the newest-first index, whatever the size.
         popular = list(
-            Product.objects.public().filter(star_rating__gte=4, stock__gt=0).with_card_data().order_by(*SORTS["newest"])[:8]
+            Product.objects.public()
+            .filter(star_rating__gte=4, stock__gt=0)
+            .with_card_data()
+            .order_by(*SORT_BY_KEY[DEFAULT_SORT].order)[:8]
         )
+    facets = _facets(filterset, params, counts=counts, total=paginator.count)
     return {
         "filter": filterset,
         "search_words": search.query_words(text) if tsquery else [],
@@ -427,12 +346,17 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         "page_obj": page_obj,
         "paginator": paginator,
         "products": list(page_obj.object_list),
-        "facets": _facets(filterset, params, counts=counts, total=paginator.count),
+        "facets": facets,
+        "facet_sections": [
+            {"name": declaration.name, "heading": declaration.facet.heading, "entries": facets[declaration.name],
+             "star_marks": declaration.facet.star_marks}
+            for declaration in _faceted(filterset)
+        ],
         "sort": sort,
         "sort_choices": SORT_CHOICES,
         "facet_values": [
             (name, getattr(value, "slug", value))
-            for name in FACETS
+            for name in (declaration.name for declaration in _faceted(filterset))
             if (value := filterset.form.cleaned_data.get(name)) not in (None, "")
         ],
         "active_filters": [name for name, value in filterset.form.cleaned_data.items() if value not in (None, "") and name != "sort"],

@@ -38,13 +38,33 @@ def reference_price(price: Decimal, currency: str) -> Decimal:
     return (Decimal(price) * rate).quantize(Decimal("0.01"))
 
 
-def _province_and_country(product: Product) -> tuple[Place, str]:
-    if product.origin_id:
-        origin = Place.objects.with_ancestors().get(pk=product.origin_id)
+def product_place(*, origin: Place | None, producer: Producer) -> tuple[Place, str]:
+    """The province and country a product is listed under: its origin's (a place loaded with its
+    ancestors), or its producer's when it has none."""
+    if origin is not None:
         province = origin if origin.level == Place.Level.PROVINCE else origin.province
         if province is not None:
             return province, origin.country
-    return product.producer.province, product.producer.country
+    return producer.province, producer.country
+
+
+def product_is_visible(*, status: str, producer: Producer) -> bool:
+    """Whether visitors may see a product (its `visible` flag, Product.objects.public()): it is
+    published and its producer verified."""
+    return status == Product.Status.PUBLISHED and producer.state == Producer.State.VERIFIED
+
+
+def product_derive(product: Product, *, producer: Producer, origin: Place | None, relocate: bool = True) -> None:
+    """Fill what follows from a listing's other fields: the currency (the producer's), the
+    reference price, no star rating or year without a scheme, and unless `relocate` is False
+    the province and country (product_place). Every write of a listing derives through here."""
+    product.currency = CURRENCY_BY_COUNTRY[producer.country]
+    product.price_reference = reference_price(product.price or Decimal(0), product.currency)
+    if relocate:
+        product.province, product.country = product_place(origin=origin, producer=producer)
+    if not product.star_scheme:
+        product.star_rating = None
+        product.star_year = None
 
 
 def _unique_slug(name_en: str, *, exclude_pk: int | None = None) -> str:
@@ -59,14 +79,10 @@ def _unique_slug(name_en: str, *, exclude_pk: int | None = None) -> str:
 
 
 def _derive(product: Product) -> None:
-    """Fill what follows from other fields: currency, reference price, province, country."""
-    product.currency = CURRENCY_BY_COUNTRY[product.producer.country]
-    product.price_reference = reference_price(product.price or Decimal(0), product.currency)
-    product.province, product.country = _province_and_country(product)
-    if not product.star_scheme:
-        product.star_rating = None
-        product.star_year = None
-    elif product.star_rating is None:
+    """Fill what follows from other fields (product_derive), refusing a scheme without stars."""
+    origin = Place.objects.with_ancestors().get(pk=product.origin_id) if product.origin_id else None
+    product_derive(product, producer=product.producer, origin=origin)
+    if product.star_scheme and product.star_rating is None:
         # The database's range check lets a NULL rating through (NULL passes a CHECK), so a
         # scheme without its stars is refused here.
         raise ValidationError({"star_rating": _("Give the number of stars of the award.")})
@@ -152,7 +168,7 @@ def product_set_status(*, product: Product, status: str) -> Product:
     if status == Product.Status.PUBLISHED and not product.photos.exists():
         raise ValidationError(_("Add at least one photo before you publish."))
     product.status = status
-    product.visible = status == Product.Status.PUBLISHED and product.producer.state == Producer.State.VERIFIED
+    product.visible = product_is_visible(status=status, producer=product.producer)
     if status == Product.Status.PUBLISHED and product.published_at is None:
         product.published_at = timezone.now()
     product.save(update_fields=["status", "visible", "published_at", "updated_at"])

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.http import QueryDict
 
-from catalogue import selectors, services
+from catalogue import facets, selectors, services
 from catalogue.filters import ProductFilter
 from catalogue.models import Product
 from producers.models import Producer
@@ -446,7 +446,7 @@ def test_the_partial_header_returns_only_the_results_fragment(client, catalogue)
 
 
 def test_a_chosen_province_outside_the_top_provinces_still_shows_its_count(client, categories, places):
-    provinces = list(places.filter(country="TH", level="province").order_by("code")[: selectors.PROVINCE_FACET_SIZE + 1])
+    provinces = list(places.filter(country="TH", level="province").order_by("code")[: facets.PROVINCE_FACET_SIZE + 1])
     *busy, quiet = provinces
     for province in busy:
         producer = ProducerFactory(place=tambon_of(province))

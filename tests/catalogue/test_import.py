@@ -217,7 +217,7 @@ def test_upload_read_refuses_a_file_over_5_mb():
 
 
 def test_listings_parse_refuses_a_workbook_that_unpacks_too_far(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(importing.parse, "MAX_XLSX_UNPACKED_BYTES", 1000)
     with pytest.raises(importing.ValidationError, match="too large once unpacked"):
         importing.listings_parse(xlsx_bytes([SCARF]))
 
