@@ -38,7 +38,7 @@ The rules of the file (also shown on the upload page):
   province in Thailand, a province of the producer's country elsewhere.
 - `currency` is for reading only: empty or the producer's own currency.
 - A cell that begins with a single quote before `=`, `+`, `-`, `@` (or a tab) is read without
-  that quote: the export writes such text so (otop_site/spreadsheets.py), lest a spreadsheet
+  that quote: the export writes such text so (core/exports.py), lest a spreadsheet
   run it as a formula (a text that really begins with such a quote is written with one quote
   more, so every exported value reads back as it was).
 """
@@ -63,7 +63,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from otop_site.spreadsheets import spreadsheet_row, spreadsheet_unescape
+from core.exports import spreadsheet_row, spreadsheet_unescape
 from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 

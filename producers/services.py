@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from catalogue.services import product_visibility_sync
+from core import images
 from places.models import Place
 
-from . import images
 from .models import (
     PayoutChange,
     Producer,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from otop_site.spreadsheets import spreadsheet_row
+from core.exports import spreadsheet_row
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
 from .. import services
