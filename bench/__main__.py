@@ -59,7 +59,7 @@ def seed(args) -> dict:
     from catalogue.services import categories_load
     from places.services import places_load
     from producers.demo import demo_producers_create
-    from producers.demo_images import DemoImagePool
+    from core.demo_images import DemoImagePool
     from producers.models import Producer
 
     call_command("migrate", verbosity=0)
