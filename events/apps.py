@@ -7,4 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from django.db.models import Exists
+
+        from accounts.roles import register_role
+
         from . import signals  # noqa: F401 - connects the floor plan cache invalidation
+        from .models import EventOrganiser
+
+        register_role("is_organiser", lambda user: Exists(EventOrganiser.objects.filter(user=user)))
