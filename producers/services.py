@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from catalogue.services import product_visibility_sync
 from core import images
 from places.models import Place
 
@@ -31,6 +30,7 @@ from .models import (
     ProducerStateChange,
     mask_payout_value,
 )
+from .signals import producer_state_changed
 
 MAX_PHOTOS = 12
 PROFILE_FIELDS = [
@@ -165,7 +165,7 @@ def producer_set_state(*, producer: Producer, to_state: str, by: User, reason: s
     )
     producer.state = to_state
     producer.save(update_fields=["state", "updated_at"])
-    product_visibility_sync(producer=producer)
+    producer_state_changed.send(sender=Producer, producer=producer)
     return producer
 
 
