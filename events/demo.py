@@ -146,8 +146,6 @@ def _assign(event, organiser) -> None:
     services.proposal_accept(proposal=proposal, by=organiser)
 
 
-
-
 @demo_step(order=70, label="events", summary="events")
 def demo_events_step(site: DemoSite) -> str:
     events = demo_events_create(organisers=[site.made["accounts"]["organiser"]], rng=site.rng)

@@ -171,7 +171,6 @@ class SuggestView(View):
         return response
 
 
-
 class ProducerListView(TemplateView):
     """/producers/: verified producers by where they are, what they make and their names."""
 
