@@ -1,6 +1,8 @@
-"""The four documented demo accounts."""
+"""The four documented demo accounts, and the buyers of the demo orders."""
 
 from django.utils import timezone
+
+from core.demo import DemoSite, demo_step
 
 from .models import User
 
@@ -50,3 +52,15 @@ def demo_buyers_create(*, rng, count: int) -> list[User]:
             user.save(update_fields=["password"])
         buyers.append(user)
     return buyers
+
+
+@demo_step(
+    order=30,
+    label="demo accounts",
+    summary=f"the four demo accounts ({', '.join(a[0] for a in DEMO_ACCOUNTS)}; password {DEMO_PASSWORD})",
+)
+def demo_accounts_step(site: DemoSite) -> str:
+    accounts = demo_accounts_create()
+    site.made["accounts"] = accounts
+    site.notes.append(f"Log in as {', '.join(accounts)} with the password {DEMO_PASSWORD}.")
+    return ", ".join(accounts)

@@ -1,5 +1,7 @@
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Q, Value, When
+
+from .roles import role_annotations
 
 
 class UserQuerySet(models.QuerySet):
@@ -23,11 +25,6 @@ class UserQuerySet(models.QuerySet):
         return self.filter(username__iexact=login)
 
     def with_roles(self):
-        """Annotate `is_producer` and `is_organiser` in the same query as the user."""
-        from events.models import EventOrganiser
-        from producers.models import ProducerMembership
-
-        return self.annotate(
-            is_producer=Exists(ProducerMembership.objects.filter(user=OuterRef("pk"))),
-            is_organiser=Exists(EventOrganiser.objects.filter(user=OuterRef("pk"))),
-        )
+        """Annotate each registered role (`is_producer`, `is_organiser`: accounts/roles.py) in the
+        same query as the user."""
+        return self.annotate(**role_annotations())

@@ -57,9 +57,9 @@ def seed(args) -> dict:
     from catalogue.demo_listings import demo_products_create
     from catalogue.models import Product
     from catalogue.services import categories_load
+    from core.demo_images import DemoImagePool
     from places.services import places_load
     from producers.demo import demo_producers_create
-    from producers.demo_images import DemoImagePool
     from producers.models import Producer
 
     call_command("migrate", verbosity=0)

@@ -19,6 +19,11 @@ from otop_site.page_cache import versions
 VERSION_KEY = "catalogue:version"
 FRAGMENT_TIMEOUT = 60 * 60
 
+# The versions a whole product page is kept by: the catalogue's, and those of what apps above
+# the catalogue put on it through their template tags (where the producer exhibits today), which
+# they add from their AppConfig.ready() with product_page_shows().
+_product_page_versions = [VERSION_KEY]
+
 
 def _cache():
     return caches["pages"]
@@ -44,3 +49,14 @@ def get_fragment(key: str):
 
 def set_fragment(key: str, value) -> None:
     _cache().set(key, value, timeout=FRAGMENT_TIMEOUT)
+
+
+def product_page_shows(version_key: str) -> None:
+    """A product page shows something renewed under `version_key`: keep it by that version too."""
+    if version_key not in _product_page_versions:
+        _product_page_versions.append(version_key)
+
+
+def product_page_version_keys() -> tuple[str, ...]:
+    """The version keys a whole product page is kept by (otop_site/page_cache.py)."""
+    return tuple(_product_page_versions)

@@ -9,12 +9,83 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from producers.demo_images import DemoImagePool
+from core.demo_images import DemoImagePool
+from core.local_products import LocalProductType, local_product_types
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
-from .demo import TOP_CATEGORY, VARIANTS, local_product_types, sub_category_slug
 from .models import Category, Certification, Product, ProductPhoto
 from .services import reference_price
+
+TOP_CATEGORY = {
+    "food": "food",
+    "beverages": "beverages",
+    "textiles_garments": "textiles-garments",
+    "household_decor_handicrafts": "household-decor-handicrafts",
+    "herbal_non_food": "herbal-non-food",
+}
+SUB_CATEGORY_WORDS = [
+    # (top category, words in the English product name, sub-category)
+    ("textiles-garments", ("silk", "mudmee", "pha "), "silk"),
+    ("textiles-garments", ("indigo", "dye", "khram"), "indigo-and-natural-dye"),
+    ("textiles-garments", ("cotton", "weave", "woven"), "cotton"),
+    ("textiles-garments", (), "clothing-and-accessories"),
+    ("food", ("rice",), "rice-and-grains"),
+    ("food", ("chili", "chilli", "paste", "sauce", "nam prik", "shrimp"), "chili-pastes-and-sauces"),
+    ("food", ("kabosu", "shiitake", "mushroom", "citrus", "pepper", "durian", "pomelo", "fresh"), "fresh-produce-and-mushrooms"),
+    ("food", ("dried", "preserved", "banana", "mango", "tamarind", "candied"), "dried-and-preserved-fruit"),
+    ("food", ("salt", "sugar", "soy", "miso", "vinegar", "honey"), "seasonings-and-condiments"),
+    ("food", (), "snacks-and-sweets"),
+    ("beverages", ("tea",), "tea"),
+    ("beverages", ("coffee",), "coffee"),
+    ("beverages", ("wine", "spirit", "sake", "liquor", "shochu", "sato", "lao-lao", "beer"), "wines-and-spirits"),
+    ("beverages", (), "juices-and-syrups"),
+    ("household-decor-handicrafts", ("basket", "bamboo", "rattan", "wicker", "krajood", "sedge", "water hyacinth"), "basketry"),
+    ("household-decor-handicrafts", ("pottery", "ceramic", "celadon", "ware", "clay", "porcelain", "jar"), "pottery-and-ceramics"),
+    ("household-decor-handicrafts", ("wood", "carv"), "woodcraft"),
+    ("household-decor-handicrafts", ("lacquer", "silver", "bronze", "metal", "knife", "brass", "nielloware"), "lacquer-and-metal"),
+    ("household-decor-handicrafts", (), "paper-and-decorations"),
+    ("herbal-non-food", ("soap", "cosmetic", "thanaka", "cream", "lotion", "shampoo"), "soaps-and-cosmetics"),
+    ("herbal-non-food", ("compress", "spa", "scrub"), "herbal-compresses-and-spa"),
+    ("herbal-non-food", ("incense", "aroma", "candle"), "incense-and-aroma"),
+    ("herbal-non-food", (), "balms-and-oils"),
+]
+VARIANTS = {
+    # top category: (English, Thai, Japanese, price factor, unit)
+    "food": [
+        ("", "", "", 1.0, None),
+        ("gift box", "กล่องของขวัญ", "ギフトボックス", 2.6, "1 gift box"),
+        ("family pack", "แพ็กครอบครัว", "ファミリーパック", 1.8, "1 large pack"),
+    ],
+    "beverages": [
+        ("", "", "", 1.0, None),
+        ("gift set", "ชุดของขวัญ", "ギフトセット", 2.4, "1 set"),
+    ],
+    "textiles-garments": [
+        ("", "", "", 1.0, None),
+        ("scarf", "ผ้าพันคอ", "スカーフ", 0.45, "1 scarf (180 cm)"),
+        ("shoulder bag", "กระเป๋าสะพาย", "ショルダーバッグ", 0.6, "1 bag"),
+    ],
+    "household-decor-handicrafts": [
+        ("", "", "", 1.0, None),
+        ("small", "ขนาดเล็ก", "小", 0.6, "1 piece (small)"),
+        ("set of three", "ชุด 3 ชิ้น", "3点セット", 2.5, "1 set of 3"),
+    ],
+    "herbal-non-food": [
+        ("", "", "", 1.0, None),
+        ("travel size", "ขนาดพกพา", "携帯サイズ", 0.55, "1 small jar"),
+        ("gift set", "ชุดของขวัญ", "ギフトセット", 2.8, "1 set"),
+    ],
+}
+
+
+def sub_category_slug(row: LocalProductType) -> str:
+    top = TOP_CATEGORY[row.category]
+    name = f" {row.product_en.lower()} {row.technique.lower()} "
+    for category, words, slug in SUB_CATEGORY_WORDS:
+        if category == top and (not words or any(word in name for word in words)):
+            return slug
+    return top
+
 
 STATUS_WEIGHTS = [(Product.Status.PUBLISHED, 90), (Product.Status.DRAFT, 7), (Product.Status.ARCHIVED, 3)]
 

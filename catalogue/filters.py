@@ -1,11 +1,18 @@
 """The catalogue's query parameters as a django-filter FilterSet, made from their declarations
-in catalogue/facets.py (one filter per declared filter, in their order, then `sort`)."""
+in catalogue/facets.py (one filter per declared filter, in their order, then `sort`); the
+producer directory's FilterSet."""
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from places.models import Country, Place
+from producers.models import Producer
+
+from . import search
 from .facets import DEFAULT_SORT, FILTERS, SORTS, CatalogueFilter, Sort
+from .models import Category, Product
 
 
 class ProductFilterForm(forms.Form):
@@ -55,3 +62,56 @@ def filterset_class(filters: tuple[CatalogueFilter, ...], sorts: tuple[Sort, ...
 
 
 ProductFilter = filterset_class(FILTERS, SORTS)
+
+
+# --- The producer directory ---------------------------------------------------------------
+
+PRODUCER_SORTS = {"name": ("name_en", "pk"), "newest": ("-created_at", "-pk")}
+
+
+class ProducerFilter(django_filters.FilterSet):
+    """The producer directory's filters: country, province, what they make (the catalogue's
+    categories), kind, a name search (the search documents the catalogue writes)."""
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=Country.choices, empty_label=_("All countries"))
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Place.objects.filter(level="province").order_by("country", "name_en"),
+        to_field_name="slug",
+        empty_label=_("All provinces"),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Makes"),
+        queryset=Category.objects.filter(parent__isnull=True),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+        method="filter_category",
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Producer.Kind.choices, empty_label=_("All kinds"))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[("name", _("Name")), ("newest", _("Newest"))],
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Producer
+        fields = ["q", "country", "province", "category", "kind"]
+
+    def filter_category(self, queryset, name, value):
+        """Producers with a published product in the category or one of its sub-categories."""
+        products = Product.objects.public().filter(producer=OuterRef("pk")).filter(
+            Q(category=value) | Q(category__parent=value)
+        )
+        return queryset.filter(Exists(products))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*PRODUCER_SORTS.get(value, PRODUCER_SORTS["name"]))
+
+    def filter_name(self, queryset, name, value):
+        """Names, places and stories in every language (search.py)."""
+        tsquery = search.query(value)
+        return queryset.filter(search.match_expression(tsquery)) if tsquery else queryset

@@ -6,24 +6,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.localisation import localised
 
 from .querysets import ProductQuerySet
 
-
-def _localised(obj, stem: str, fallbacks: tuple[str, ...] = ("en", "local")) -> str:
-    """`obj.<stem>_<language>` for the visitor's language, then the fallbacks, then any."""
-    language = (translation.get_language() or "en")[:2]
-    for suffix in (language, *fallbacks):
-        value = getattr(obj, f"{stem}_{suffix}", "")
-        if value:
-            return value
-    for suffix in ("en", "th", "ja", "local"):
-        value = getattr(obj, f"{stem}_{suffix}", "")
-        if value:
-            return value
-    return ""
+# A product's texts in the visitor's language, then English, the local script, then any other.
+ANY_LANGUAGE = ("en", "local", "th", "ja")
 
 
 class Currency(models.TextChoices):
@@ -57,7 +48,8 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name", ("en",))
+        # Then any other language: a category named in one only is still named.
+        return localised(self, "name", ("en", "th", "ja"))
 
     @property
     def top(self) -> "Category":
@@ -190,15 +182,15 @@ class Product(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name", ANY_LANGUAGE)
 
     @property
     def description(self) -> str:
-        return _localised(self, "description")
+        return localised(self, "description", ANY_LANGUAGE)
 
     @property
     def story(self) -> str:
-        return _localised(self, "story")
+        return localised(self, "story", ANY_LANGUAGE)
 
     @property
     def in_stock(self) -> bool:

@@ -1,42 +1,40 @@
-"""The reads of the catalogue pages: the home page, /products/ with its facets, a product page."""
+"""The reads of the catalogue pages: the home page, /products/ with its facets, a product page,
+the producer directory."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.http import QueryDict
 from django.urls import reverse
 
-from events.models import Event
-from places.models import Country
+from places.models import Country, Place
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
 from . import search
 from .facets import DEFAULT_SORT, EACH_VALUE, SORT_BY_KEY, SORT_CHOICES, search_columns
-from .filters import ProductFilter
+from .filters import PRODUCER_SORTS, ProducerFilter, ProductFilter
 from .models import Product, ProductPhoto
 
 PAGE_SIZE = 24
 HOME_PRODUCERS = 8
 HOME_PRODUCTS = 8
-HOME_EVENTS = 3
 MORE_LIKE_THIS = 4
 
 
 def home_page_content() -> dict:
-    """What the home page shows: new products, featured producers, upcoming events, countries.
-
-    A fixed number of queries whatever the size of the catalogue.
+    """What the home page shows: new products, featured producers, countries (the events to come
+    are events' own tag in the template). A fixed number of queries whatever the size of the
+    catalogue.
     """
     products = list(Product.objects.public().with_card_data().order_by(*SORT_BY_KEY[DEFAULT_SORT].order)[:HOME_PRODUCTS])
     producers = list(
         Producer.objects.public().select_related(f"place__{ANCESTOR_PATH}").order_by("-created_at")[:HOME_PRODUCERS]
     )
-    events = list(Event.objects.upcoming().select_related(f"place__{ANCESTOR_PATH}")[:HOME_EVENTS])
     producer_counts = dict(Producer.objects.public().order_by().values_list("country").annotate(n=Count("*")))
     countries = [
         {"code": code, "name": label, "producer_count": producer_counts.get(code, 0)} for code, label in Country.choices
     ]
-    return {"featured_products": products, "featured_producers": producers, "upcoming_events": events, "countries": countries}
+    return {"featured_products": products, "featured_producers": producers, "countries": countries}
 
 
 def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ...] = (), data: dict | None = None):
@@ -364,7 +362,8 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
 
 
 def product_page(*, slug: str) -> dict:
-    """A public product with everything its page shows, and "more from" lists. Fixed queries."""
+    """A public product with everything its page shows, and "more from" lists (its reviews are
+    orders' own tag in the template). Fixed queries."""
     product = (
         Product.objects.public()
         .select_related(
@@ -405,15 +404,13 @@ def product_page(*, slug: str) -> dict:
             .with_card_data()
             .order_by("-published_at")[:MORE_LIKE_THIS]
         )
-    from orders.selectors import product_reviews
-
     return {
         "product": product,
         "photos": list(product.photos.all()),
         "more_from_producer": from_producer,
         "more_from_place": from_place,
         "place": village,
-    } | product_reviews(product_id=product.pk)
+    }
 
 
 def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:
@@ -431,6 +428,22 @@ def producer_products(*, producer: Producer, limit: int = 48) -> list[Product]:
     return list(
         Product.objects.public().filter(producer=producer).with_card_data().order_by("position", "-published_at")[:limit]
     )
+
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def producer_directory(*, params, page: str | None) -> dict:
+    """One page of verified producers filtered by `params`; invalid values are reported by the
+    filter form and ignored, so the result is never an error. A fixed number of queries.
+    """
+    base = Producer.objects.public().with_place().order_by(*PRODUCER_SORTS["name"])
+    filterset = ProducerFilter(params, queryset=base)
+    filterset.is_valid()
+    queryset = filterset.qs
+    paginator = Paginator(queryset, DIRECTORY_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    return {"filter": filterset, "page_obj": page_obj, "producers": list(page_obj.object_list), "paginator": paginator}
 
 
 VOCABULARY_KEY = "catalogue:search-vocabulary"
@@ -460,8 +473,6 @@ SUGGESTIONS = 5
 def search_suggestions(*, text: str) -> dict:
     """What the search box offers as the visitor types: products, producers and places whose
     words start with what was typed. Three small queries, each limited."""
-    from places.models import Place
-
     if len(text.strip()) < 2:
         return {"products": [], "producers": [], "places": []}
     # Names only, what the visitor sees in the list: products by their names' own vector (its

@@ -1,6 +1,6 @@
 """schema.org JSON-LD for product pages."""
 
-from producers.images import thumbnail_url
+from core.images import thumbnail_url
 
 
 def product_jsonld(product, photos, *, request) -> dict:

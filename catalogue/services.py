@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import images
 from places.models import Place
-from producers import images
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
 from .cache import catalogue_changed

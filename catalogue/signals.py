@@ -1,19 +1,21 @@
 """Invalidate cached catalogue pages when the rows they show change (a loose side effect).
 
 Saves and deletes through the ORM arrive here, the admin's included. Services that write with
-QuerySet.update() or bulk operations call catalogue_changed() themselves.
+QuerySet.update() or bulk operations call catalogue_changed() themselves. A producer's change
+of verification state (producers' `producer_state_changed`) shows or hides its products.
 """
 
-from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from places.models import Place
 from producers.models import Producer, ProducerPhoto
+from producers.signals import producer_state_changed
 
 from .cache import catalogue_changed
-from .search_index import reindex_later
 from .models import Category, Certification, Product, ProductPhoto
+from .search_index import reindex_later
+from .services import product_visibility_sync
 
 # A place renamed (in the admin) shows on every page naming it.
 WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPhoto, Place)
@@ -45,12 +47,7 @@ def reindex_producer(sender, instance, update_fields=None, **kwargs):
     reindex_later(producer_ids=[instance.pk])
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def renew_pages_with_reviews(sender, instance, update_fields=None, **kwargs):
-    """A product page shows its reviewers' first names: renew the pages when a reviewer's changes."""
-    from orders.models import Review
-
-    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
-        return
-    if Review.objects.filter(buyer=instance).exists():
-        catalogue_changed()
+@receiver(producer_state_changed)
+def show_or_hide_products(sender, producer, **kwargs):
+    """A producer verified shows its published products; one suspended or pending hides them."""
+    product_visibility_sync(producer=producer)

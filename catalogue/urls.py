@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/", public.ProductListView.as_view(), name="product_list"),
     path("products/<slug:slug>/", public.ProductDetailView.as_view(), name="product_detail"),
     path("search/suggest/", public.SuggestView.as_view(), name="suggest"),
+    path("producers/", public.ProducerListView.as_view(), name="producer_list"),
     path("dashboard/products/", manage.ListingListView.as_view(), name="listings"),
     path("dashboard/products/new/", manage.ListingCreateView.as_view(), name="listing_create"),
     path("dashboard/products/import/", imports.ListingImportView.as_view(), name="listing_import"),

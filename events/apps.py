@@ -7,4 +7,15 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from django.db.models import Exists
+
+        from accounts.roles import register_role
+        from catalogue.cache import product_page_shows
+
         from . import signals  # noqa: F401 - connects the floor plan cache invalidation
+        from .cache import EVENTS_VERSION_KEY
+        from .models import EventOrganiser
+
+        register_role("is_organiser", lambda user: Exists(EventOrganiser.objects.filter(user=user)))
+        # A product page shows where its producer exhibits today (events_tags.stall_notes).
+        product_page_shows(EVENTS_VERSION_KEY)

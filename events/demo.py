@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Category, Product
+from core.demo import DemoSite, demo_step
 from places.models import Place
 from producers.models import Producer
 
@@ -145,3 +146,7 @@ def _assign(event, organiser) -> None:
     services.proposal_accept(proposal=proposal, by=organiser)
 
 
+@demo_step(order=70, label="events", summary="events")
+def demo_events_step(site: DemoSite) -> str:
+    events = demo_events_create(organisers=[site.made["accounts"]["organiser"]], rng=site.rng)
+    return f"{len(events)} events"

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.localisation import localised
 
 from .querysets import EventQuerySet
 
@@ -42,8 +43,8 @@ class Event(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = (translation.get_language() or "en")[:2]
-        return {"th": self.name_th, "ja": self.name_ja}.get(language) or self.name
+        """The name in Thai or Japanese for a visitor reading those, `name` otherwise."""
+        return localised(self, "name", ("",))
 
 
 class EventOrganiser(models.Model):
@@ -93,8 +94,8 @@ class Zone(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = (translation.get_language() or "en")[:2]
-        return {"th": self.name_th, "ja": self.name_ja}.get(language) or self.name
+        """The name in Thai or Japanese for a visitor reading those, `name` otherwise."""
+        return localised(self, "name", ("",))
 
 
 class Stall(models.Model):

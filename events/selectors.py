@@ -414,6 +414,13 @@ def current_stalls_for(*, producer_id: int) -> list:
     )
 
 
+def upcoming_events(*, limit: int) -> list[Event]:
+    """The next `limit` events to come, with their place chain (the home page)."""
+    from places.querysets import ANCESTOR_PATH
+
+    return list(Event.objects.upcoming().select_related(f"place__{ANCESTOR_PATH}")[:limit])
+
+
 def producer_applications(*, producer) -> dict:
     from .models import StallApplication
 

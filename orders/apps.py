@@ -7,4 +7,4 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the erasing of slip images and the cart adopted at log-in
+        from . import receivers  # noqa: F401 - connects the erasing of slip images, the cart adopted at log-in and the product pages renewed when a reviewer is renamed

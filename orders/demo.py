@@ -4,10 +4,13 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from accounts.demo import demo_buyers_create
 from accounts.models import User
 from catalogue.models import Product
+from core.demo import DemoSite, demo_step
 from producers.models import Producer
 
 from . import services
@@ -95,3 +98,13 @@ def demo_orders_create(*, rng: random.Random, buyers: list[User], count: int = 4
         for product in rng.sample(products, min(2, len(products))):
             FavouriteProducer.objects.get_or_create(user=buyer, producer=product.producer)
     return placed
+
+
+@demo_step(order=60, label="sales terms and orders")
+def demo_orders_step(site: DemoSite) -> str:
+    # Demo orders would e-mail their buyers and producers: not while seeding.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        demo_sales_terms_create(rng=site.rng, producers=site.made.get("producers", []))
+        buyers = [site.made["accounts"]["visitor"], *demo_buyers_create(rng=site.rng, count=8)]
+        placed = demo_orders_create(rng=site.rng, buyers=buyers, count=site.options["orders"])
+    return f"{placed} orders"

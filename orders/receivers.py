@@ -1,11 +1,14 @@
 """Loose side effects of the marketplace's rows, and of logging in."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import PaymentSlip
+from catalogue.cache import catalogue_changed
+
+from .models import PaymentSlip, Review
 from .services import SESSION_CART_KEY, cart_merge
 
 
@@ -29,3 +32,12 @@ def erase_slip_image(sender, instance: PaymentSlip, using: str, **kwargs) -> Non
     name, storage = instance.image.name, instance.image.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name), using=using, robust=True)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="orders.renew_pages_with_reviews")
+def renew_pages_with_reviews(sender, instance, update_fields=None, **kwargs) -> None:
+    """A product page shows its reviewers' first names: renew the pages when a reviewer's changes."""
+    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
+        return
+    if Review.objects.filter(buyer=instance).exists():
+        catalogue_changed()

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.cache import catalogue_changed
 from catalogue.models import Product
+from core import images
 from events.selectors import pickup_events_for
-from producers import images
 from producers.models import Producer, ProducerMembership
 
 from . import emails

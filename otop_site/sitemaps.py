@@ -13,7 +13,7 @@ class StaticPagesSitemap(Sitemap):
     x_default = True
 
     def items(self):
-        return ["home", "catalogue:product_list", "producers:producer_list", "events:event_list"]
+        return ["home", "catalogue:product_list", "catalogue:producer_list", "events:event_list"]
 
     def location(self, item):
         return reverse(item)

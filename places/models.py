@@ -6,8 +6,9 @@ chain of parents, so a tambon's full name reads "Tambon Tha Sawang, Mueang Surin
 """
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.localisation import localised
 
 from .querysets import PlaceQuerySet
 
@@ -78,12 +79,7 @@ class Place(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English, then the local script."""
-        language = (translation.get_language() or "en")[:2]
-        if language == "th" and self.name_th:
-            return self.name_th
-        if language == "ja" and self.name_ja:
-            return self.name_ja
-        return self.name_en or self.name_local
+        return localised(self, "name", ("en", "local"))
 
     def ancestors(self) -> list["Place"]:
         """This place and its parents up to (not including) the country, smallest first.

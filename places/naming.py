@@ -1,6 +1,6 @@
 """Full place names as people in each country write them, in the visitor's language."""
 
-from django.utils import translation
+from core.localisation import current_language
 
 THAI_PREFIXES_TH = {"village": "", "subdistrict": "ต.", "district": "อ.", "province": "จ."}
 BANGKOK_CODE = "10"
@@ -23,7 +23,7 @@ def _thai_label(place, language: str) -> str:
 
 
 def full_name(place) -> str:
-    language = (translation.get_language() or "en")[:2]
+    language = current_language()
     chain = place.ancestors()
     if place.country == "TH":
         parts = [_thai_label(p, language) for p in chain]

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core import images
 from places.models import Country
 
-from . import images, services
+from . import services
 from .models import PayoutChange, Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 

@@ -6,13 +6,13 @@ import re
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalogue.demo import LocalProductType, local_product_types
+from accounts.models import User
+from core.demo import DemoSite, demo_step
+from core.demo_images import DemoImagePool
+from core.local_products import LocalProductType, local_product_types
 from places.models import Place
 from places.services import place_child_get_or_create
 
-from accounts.models import User
-
-from .demo_images import DemoImagePool
 from .models import Producer, ProducerMembership, ProducerPhoto, ProducerStateChange
 
 # Vietnam merged provinces in 2025; the reference data still names the old ones.
@@ -267,3 +267,12 @@ def demo_producers_create(*, rng: random.Random, count: int, managers, photos_fo
         ignore_conflicts=True,
     )
     return producers
+
+
+@demo_step(
+    order=40, label="{producers} producers", summary="producers", present=lambda: Producer.objects.exists()
+)
+def demo_producers_step(site: DemoSite) -> str:
+    managers = [site.made["accounts"]["producer"]]
+    site.made["producers"] = demo_producers_create(rng=site.rng, count=site.options["producers"], managers=managers)
+    return ""

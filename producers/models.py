@@ -8,8 +8,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.localisation import current_language
 
 from .querysets import ProducerQuerySet
 
@@ -126,7 +127,7 @@ class Producer(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the visitor's language, falling back to English, then its own."""
-        language = (translation.get_language() or "en")[:2]
+        language = current_language()
         if language == "ja" and self.name_ja:
             return self.name_ja
         if language == self.own_language and self.name:
@@ -136,7 +137,7 @@ class Producer(models.Model):
     @property
     def display_story(self) -> str:
         """The story in the visitor's language, falling back to the producer's own language."""
-        language = (translation.get_language() or "en")[:2]
+        language = current_language()
         by_language = {"en": self.story_en, "ja": self.story_ja, self.own_language: self.story}
         return by_language.get(language) or self.story or self.story_en
 

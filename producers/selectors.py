@@ -1,28 +1,11 @@
 """The reads of the producer pages."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
 from accounts.models import User
 
-from .filters import SORTS, ProducerFilter
 from .models import PayoutChange, Producer, ProducerMembership, ProducerPhoto
 from .services import invitations_for
-
-DIRECTORY_PAGE_SIZE = 24
-
-
-def producer_directory(*, params, page: str | None) -> dict:
-    """One page of verified producers filtered by `params`; invalid values are reported by the
-    filter form and ignored, so the result is never an error. A fixed number of queries.
-    """
-    base = Producer.objects.public().with_place().order_by(*SORTS["name"])
-    filterset = ProducerFilter(params, queryset=base)
-    filterset.is_valid()
-    queryset = filterset.qs
-    paginator = Paginator(queryset, DIRECTORY_PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    return {"filter": filterset, "page_obj": page_obj, "producers": list(page_obj.object_list), "paginator": paginator}
 
 
 def producer_profile(*, slug: str) -> Producer:

@@ -1,6 +1,6 @@
 """schema.org JSON-LD for producer pages."""
 
-from .images import thumbnail_url
+from core.images import thumbnail_url
 
 
 def organization_jsonld(producer, *, request) -> dict:

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
-from catalogue.services import product_visibility_sync
+from core import images
 from places.models import Place
 from places.services import place_child_get_or_create
 
-from . import images
 from .models import (
     PayoutChange,
     Producer,
@@ -32,6 +31,7 @@ from .models import (
     ProducerStateChange,
     mask_payout_value,
 )
+from .signals import producer_state_changed
 
 MAX_PHOTOS = 12
 PROFILE_FIELDS = [
@@ -166,7 +166,7 @@ def producer_set_state(*, producer: Producer, to_state: str, by: User, reason: s
     )
     producer.state = to_state
     producer.save(update_fields=["state", "updated_at"])
-    product_visibility_sync(producer=producer)
+    producer_state_changed.send(sender=Producer, producer=producer)
     return producer
 
 

@@ -5,7 +5,6 @@ from .views import manage, public
 app_name = "producers"
 
 urlpatterns = [
-    path("producers/", public.ProducerListView.as_view(), name="producer_list"),
     path("producers/<slug:slug>/", public.ProducerDetailView.as_view(), name="producer_detail"),
     path("dashboard/", manage.DashboardView.as_view(), name="dashboard"),
     path("dashboard/switch/", manage.SwitchProducerView.as_view(), name="switch"),

@@ -42,14 +42,23 @@ The rules of the file (also shown on the upload page):
   province in Thailand, a province of the producer's country elsewhere.
 - `currency` is for reading only: empty or the producer's own currency.
 - A cell that begins with a single quote before `=`, `+`, `-`, `@` (or a tab) is read without
-  that quote: the export writes such text so (otop_site/spreadsheets.py), lest a spreadsheet
+  that quote: the export writes such text so (core/exports.py), lest a spreadsheet
   run it as a formula (a text that really begins with such a quote is written with one quote
   more, so every exported value reads back as it was).
 """
 
 from django.core.exceptions import ValidationError
 
-from .check import NEW, UNCHANGED, UPDATE, ImportRejected, ImportReport, ImportRow, RowProblem, listings_check
+from .check import (
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    ImportRejected,
+    ImportReport,
+    ImportRow,
+    RowProblem,
+    listings_check,
+)
 from .export import listings_export
 from .parse import (
     COLUMNS,

@@ -2,7 +2,7 @@
 
 import tablib
 
-from otop_site.spreadsheets import spreadsheet_row
+from core.exports import spreadsheet_row
 from producers.models import Producer
 
 from ..models import Product

@@ -16,7 +16,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from otop_site.spreadsheets import spreadsheet_unescape
+from core.exports import spreadsheet_unescape
 from producers.models import Producer
 
 from ..models import Category

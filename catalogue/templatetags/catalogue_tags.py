@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from .. import selectors
+
 register = template.Library()
 
 SYMBOLS = {"THB": "฿", "JPY": "¥", "KHR": "៛", "LAK": "₭", "MMK": "K ", "VND": "₫"}
@@ -41,3 +43,10 @@ def highlight(text, words):
     from catalogue.search import highlight as mark
 
     return mark(str(text or ""), list(words or []))
+
+
+@register.simple_tag
+def producer_products(producer) -> list:
+    """`{% producer_products producer as products %}`: the producer's published products, for
+    its public profile. One query."""
+    return selectors.producer_products(producer=producer)

@@ -8,18 +8,16 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
-from events.cache import EVENTS_VERSION_KEY
-from events.selectors import current_stalls_for
-from orders.selectors import is_favourite
 from otop_site import page_cache
 
-from ..cache import VERSION_KEY, fragment_key, get_fragment, set_fragment
+from ..cache import VERSION_KEY, fragment_key, get_fragment, product_page_version_keys, set_fragment
 from ..models import Product
 from ..selectors import (
     catalogue_page,
     catalogue_page_is_valid,
     catalogue_query,
     home_page_content,
+    producer_directory,
     product_page,
     search_suggestions,
 )
@@ -115,7 +113,7 @@ class ProductDetailView(TemplateView):
         return page_cache.serve(
             request,
             name=f"product:{kwargs['slug']}",
-            version_keys=(VERSION_KEY, EVENTS_VERSION_KEY),
+            version_keys=product_page_version_keys(),
             render=lambda: super(ProductDetailView, self).get(request, *args, **kwargs),
         )
 
@@ -155,11 +153,9 @@ class ProductDetailView(TemplateView):
         safe_page = dict(page)
         for name in ("head", "body_before_buy", "body_after_buy"):
             safe_page[name] = mark_safe(page[name])  # noqa: S308 - rendered by our own templates
-        context = super().get_context_data(**kwargs) | {
-            "page": safe_page,
-            "is_favourite": is_favourite(user=self.request.user, product=page["buy"]["pk"]),
-            "stall_notes": current_stalls_for(producer_id=page["buy"]["producer_id"]),
-        }
+        # The buy box adds the visitor's favourite and the producer's stall today (orders' and
+        # events' template tags).
+        context = super().get_context_data(**kwargs) | {"page": safe_page}
         if self.shared:
             context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
         return context
@@ -173,3 +169,15 @@ class SuggestView(View):
         response = JsonResponse(search_suggestions(text=text))
         response["Cache-Control"] = "public, max-age=60"
         return response
+
+
+class ProducerListView(TemplateView):
+    """/producers/: verified producers by where they are, what they make and their names."""
+
+    template_name = "catalogue/producer_list.html"
+
+    def get_context_data(self, **kwargs):
+        directory = producer_directory(params=self.request.GET, page=self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(**kwargs) | directory | {"query_without_page": query.urlencode()}

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.exports import spreadsheet_row
 from core.views import add_service_errors
-from otop_site.spreadsheets import spreadsheet_row
 
 from .. import selectors, services
 from ..forms import (

@@ -1,5 +1,5 @@
 """What the marketplace adds to other apps' pages: the stock held by unpaid orders on the
-producer's listings."""
+producer's listings, favourites and reviews."""
 
 from django import template
 
@@ -24,3 +24,17 @@ def reservation_note(reservations: dict, product) -> dict:
     """`{% reservation_note reservations product %}`: "N reserved in M unpaid orders", linking
     to those orders, or nothing when none holds the product."""
     return {"reservation": (reservations or {}).get(product.pk), "product": product}
+
+
+@register.simple_tag(takes_context=True)
+def is_favourite(context, *, product=None, producer=None) -> bool:
+    """`{% is_favourite product=product.pk as favourite %}` (or `producer=`): whether the
+    visitor has it among their favourites; no query for a visitor who is not logged in."""
+    return selectors.is_favourite(user=context["user"], product=product, producer=producer)
+
+
+@register.simple_tag
+def product_reviews(product_id: int) -> dict:
+    """`{% product_reviews product.pk as reviews %}`: the product's latest reviews (`reviews`)
+    with their average (`review_average`) and number (`review_count`). Two queries."""
+    return selectors.product_reviews(product_id=product_id)

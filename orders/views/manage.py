@@ -12,12 +12,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.exports import spreadsheet_row
 from core.views import ActionView, add_service_errors
-from otop_site.spreadsheets import spreadsheet_row
-from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
+from producers.views.mixins import (
+    CURRENT_PRODUCER_SESSION_KEY,
+    ProducerMemberRequiredMixin,
+)
 
 from .. import services
-from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
+from ..forms import (
+    CancelForm,
+    OrderFilterForm,
+    SalesTermsForm,
+    ShipForm,
+    ShippingBandFormSet,
+)
 from ..models import Order, SalesTerms
 from ..selectors import order_counts, producer_order, producer_orders
 

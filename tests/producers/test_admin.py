@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from producers import images
+from core import images
 from producers.models import Producer, ProducerStateChange
 from tests.factories import ProducerMembershipFactory, UserFactory
 from tests.producers import imagefiles

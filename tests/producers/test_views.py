@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from catalogue.selectors import DIRECTORY_PAGE_SIZE
 from places.models import Place
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto
-from producers.selectors import DIRECTORY_PAGE_SIZE
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.producers import imagefiles

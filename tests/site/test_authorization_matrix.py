@@ -106,7 +106,7 @@ MATRIX = {
     "events:organiser_stalls_csv":      row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   405   404   405  ", slug="event_a.slug"),
     "events:organiser_signs":           row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   405   404   405  ", slug="event_a.slug"),
     "events:organiser_check_in":        row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   302   404   302  ", slug="event_a.slug"),
-    "producers:producer_list":          row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
+    "catalogue:producer_list":          row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
     "producers:producer_detail":        row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  ", slug="group_a.slug"),
     "producers:dashboard":              row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),  # without a group: an invitation list and a link to register
     "producers:switch":                 row("login reg   reg   405   405   405   reg   reg   reg  ", "login reg   reg   404   404   404   reg   reg   reg  "),

@@ -26,10 +26,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalogue.filters import ProductFilter
+from catalogue.filters import ProducerFilter, ProductFilter
 from catalogue.models import Category
 from places.models import Place
-from producers.filters import ProducerFilter
 from tests.producers import imagefiles
 from tests.site.authorization_world import ROLES, client_as, db, fingerprint, fingerprint_changes, media_root, world  # noqa: F401
 from tests.site.test_authorization_matrix import MATRIX, url_of
@@ -286,13 +285,13 @@ def listing_parameters(world) -> dict[str, dict[str, list[str]]]:
     return {
         "catalogue:product_list": catalogue,
         "catalogue:suggest": {"q": common["q"]},
-        "producers:producer_list": producers,
+        "catalogue:producer_list": producers,
         "events:event_list": {"page": common["page"]},
         "events:exhibitors": exhibitors,
     }
 
 
-LISTINGS = ["catalogue:product_list", "catalogue:suggest", "producers:producer_list", "events:event_list", "events:exhibitors"]
+LISTINGS = ["catalogue:product_list", "catalogue:suggest", "catalogue:producer_list", "events:event_list", "events:exhibitors"]
 
 
 @pytest.mark.parametrize("key", LISTINGS)

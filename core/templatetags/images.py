@@ -1,6 +1,6 @@
 from django import template
 
-from producers.images import thumbnail_url
+from core.images import thumbnail_url
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
-"""The one escaping of exported spreadsheet cells (otop_site/spreadsheets.py) that every export uses."""
+"""The one escaping of exported spreadsheet cells (core/exports.py) that every export uses."""
 
 import pytest
 
-from otop_site.spreadsheets import spreadsheet_cell, spreadsheet_row, spreadsheet_unescape
+from core.exports import spreadsheet_cell, spreadsheet_row, spreadsheet_unescape
 
 DANGEROUS = ["=1+1", "+66 81", "-2", "@SUM(A1)", "\t=1+1", "\r=1+1", "\x00=1", "＝1+1", "＋1", "－1", "＠SUM(A1)"]
 

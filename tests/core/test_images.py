@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from producers import images
+from core import images
 from tests.producers import imagefiles
 from tests.producers.imagefiles import GPS_IFD, upload
 
