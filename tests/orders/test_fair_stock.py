@@ -1,7 +1,7 @@
 """Fair stock: one account cannot hoard a product with unpaid orders (a few unpaid orders at once,
 and of one product at most a few units or a share of its stock), methods that pay at once hold
 the stock briefly, producers see what unpaid orders hold, and nobody buys from or reviews their
-own group. The races of one account's checkouts are in test_concurrency.py."""
+own group. The races of one account's checkouts are in test_services_concurrency.py."""
 
 from datetime import timedelta
 
