@@ -12,8 +12,7 @@ from django.utils import translation
 from catalogue import services
 from catalogue.models import Category, Certification, Product, ProductPhoto
 from places.models import Place
-from tests.catalogue.conftest import tambon_of
-from tests.catalogue.factories import add_photo
+from tests.factories import add_photo, tambon_of
 from tests.producers import imagefiles
 
 TCPS = {"kind": "tcps", "name": "", "number": "มผช. 57/2565", "year": 2022}

@@ -19,9 +19,7 @@ from events.cache import EVENTS_VERSION_KEY
 from events.models import Event, StallApplication, StallAssignment
 from otop_site.page_cache import accepts_gzip
 from producers.services import producer_set_state
-from tests.catalogue.factories import ProductFactory
-from tests.events.conftest_organiser import log_in
-from tests.factories import EventFactory, ProducerFactory, UserFactory
+from tests.factories import EventFactory, ProducerFactory, ProductFactory, UserFactory, log_in
 
 ACCEPTED = StallApplication.State.ACCEPTED
 SVG = re.compile(r'<svg class="floor-plan__svg".*?</svg>', re.S)

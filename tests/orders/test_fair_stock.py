@@ -17,8 +17,17 @@ from catalogue.models import Product
 from orders import services
 from orders.models import CartItem, DeliveryMethod, Order, PaymentMethod, Review, SalesTerms
 from producers.models import ProducerMembership
-from tests.factories import TEST_PASSWORD, ProducerMembershipFactory
-from tests.orders.factories import ADDRESS, cart_of, checkout_post, fill_cart, listing, log_in, place_one
+from tests.factories import (
+    ADDRESS,
+    TEST_PASSWORD,
+    ProducerMembershipFactory,
+    cart_of,
+    checkout_post,
+    fill_cart,
+    listing,
+    log_in,
+    place_one,
+)
 from tests.producers import imagefiles
 
 State = Order.State

@@ -9,8 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from orders.models import Cart, Order
-from tests.factories import UserFactory
-from tests.orders.factories import checkout_post, fill_cart, log_in, place_one
+from tests.factories import UserFactory, checkout_post, fill_cart, log_in, place_one
 
 CHECKOUT = "/checkout/"
 GOOD_PASSWORD = "Khon-Kaen-silk-2026"

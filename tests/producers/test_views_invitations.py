@@ -11,16 +11,11 @@ from django.test import Client
 from accounts.models import User
 from producers import services
 from producers.models import Producer, ProducerInvitation, ProducerMembership
-from tests.factories import UserFactory
+from tests.factories import UserFactory, log_in
 
 MEMBERS = "/dashboard/members/"
 INVITED = "noi@example.com"
 GOOD_PASSWORD = "Khon-Kaen-silk-2026"
-
-
-def log_in(client, user):
-    client.force_login(user, backend="accounts.backends.UsernameOrEmailBackend")
-    return client
 
 
 def link_in(message, path: str) -> str:
