@@ -28,6 +28,12 @@ def organiser_client(client, organiser):
 
 
 @pytest.fixture
+def staff(db):
+    """Staff, who may lay out and assign any event (the plan and cache tests' organiser)."""
+    return UserFactory(username="plan-staff", is_staff=True)
+
+
+@pytest.fixture
 def other_event(places):
     return EventFactory(name="Oita OVOP Market", slug="oita-ovop-market", status=Event.Status.OPEN)
 
