@@ -2,7 +2,7 @@
 Japanese. Listings, carts and orders are made through the services, so the tests start from
 states the site itself can reach. Everything is importable from `tests.factories`."""
 
-from .accounts import BACKEND, TEST_PASSWORD, UserFactory, log_in
+from .accounts import BACKEND, NEW_PASSWORD, TEST_PASSWORD, UserFactory, log_in, profile_form_data, signup_form_data
 from .catalogue import ProductFactory, add_photo, minutes_ago, publish
 from .events import EventFactory, OrganiserFactory, published_event, stall_at
 from .orders import ADDRESS, ORDER_NUMBER, cart_of, checkout_post, fill_cart, listing, make_shop, member_of, place_one, place_order
@@ -12,6 +12,7 @@ from .producers import ProducerFactory, ProducerMembershipFactory, ProducerPhoto
 __all__ = [
     "ADDRESS",
     "BACKEND",
+    "NEW_PASSWORD",
     "ORDER_NUMBER",
     "TEST_PASSWORD",
     "EventFactory",
@@ -33,9 +34,11 @@ __all__ = [
     "place_one",
     "place_order",
     "producer_admin_form_data",
+    "profile_form_data",
     "publish",
     "published_event",
     "settle",
+    "signup_form_data",
     "stall_at",
     "tambon_of",
     "thai_tambon",

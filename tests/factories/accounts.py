@@ -6,6 +6,8 @@ from django.utils import timezone
 from accounts.models import User
 
 TEST_PASSWORD = "a-Long-test-passw0rd"
+# A password the sign-up and password forms accept, for an account they make.
+NEW_PASSWORD = "Khon-Kaen-silk-2026"
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
 
@@ -32,3 +34,19 @@ def log_in(client, user: User):
     """Log `client` in as `user` through the site's own authentication backend."""
     client.force_login(user, backend=BACKEND)
     return client
+
+
+def signup_form_data(**changes) -> dict:
+    """The sign-up form's POST for a new account (`newcomer`), with `changes`."""
+    return {
+        "username": "newcomer",
+        "email": "newcomer@example.com",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "language": "en",
+    } | changes
+
+
+def profile_form_data(**changes) -> dict:
+    """The profile form's POST for the `buyer` fixture's account, with `changes`."""
+    return {"first_name": "", "last_name": "", "email": "buyer@example.com", "language": "en"} | changes
