@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
 #   make run    the site with demo data on http://127.0.0.1:$(PORT)
 #   make test   the test suite
-# Without DATABASE_URL both use the embedded PostgreSQL under var/pgdata.
+# Without DATABASE_URL both use the embedded PostgreSQL under var/pgdata. `make lint` runs
+# ruff's checks and the apps' import layers, as CI does before the tests.
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ MANAGE := $(BIN)/python manage.py
 # Set-up commands (migrations, seeding) may run statements longer than a page's time limit.
 SETUP := DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE)
 
-.PHONY: install lock run serve test bench messages stop-db clean
+.PHONY: install lock run serve test lint bench messages stop-db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ruff's checks ([tool.ruff] in pyproject.toml) and the import-linter contract that the apps
+# import only from the floors below them ([tool.importlinter]).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

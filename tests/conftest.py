@@ -1,17 +1,19 @@
-"""Shared fixtures: the place tree, users of each role, a temporary media folder, the page caches."""
+"""Shared fixtures: the place tree and real places in several countries, the category tree,
+producers, users of each role, the search tests' catalogue, a temporary media folder, the page
+caches."""
 
 import pytest
 from django.core.cache import caches
 
+from catalogue.models import Category
+from catalogue.services import categories_load
+from catalogue.taxonomy import CATEGORIES
 from places.models import Place
 from places.services import places_load
-from tests.factories import (
-    EventFactory,
-    OrganiserFactory,
-    ProducerFactory,
-    ProducerMembershipFactory,
-    UserFactory,
-)
+from tests.catalogue import search_data
+from tests.factories import OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory, tambon_of
+
+CATEGORY_COUNT = sum(1 + len(children) for *_names, children in CATEGORIES)
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +37,85 @@ def places(db):
     if not Place.objects.filter(level="country").exists():
         places_load()
     return Place.objects
+
+
+@pytest.fixture
+def categories(db):
+    """The category tree (made by a data migration; gone after a transactional test flushed it)."""
+    if Category.objects.count() < CATEGORY_COUNT:
+        categories_load()
+    return {category.slug: category for category in Category.objects.all()}
+
+
+@pytest.fixture
+def surin(places):
+    return Place.objects.get(country="TH", level="province", slug="surin")
+
+
+@pytest.fixture
+def khon_kaen(places):
+    return Place.objects.get(country="TH", level="province", slug="khon-kaen")
+
+
+@pytest.fixture
+def tha_sawang(surin):
+    """Tambon Tha Sawang, Mueang Surin: the silk weavers' village."""
+    return Place.objects.get(level="subdistrict", slug="tha-sawang", parent__parent=surin)
+
+
+@pytest.fixture
+def oita(places):
+    return Place.objects.get(country="JP", level="province", name_en="Oita")
+
+
+@pytest.fixture
+def an_giang(places):
+    return Place.objects.get(country="VN", level="province", slug="an-giang")
+
+
+@pytest.fixture
+def group_a(places, tha_sawang):
+    """A verified Thai weaving group in Tha Sawang, Surin."""
+    return ProducerFactory(name_en="Tha Sawang Silk Weavers", slug="tha-sawang-silk", place=tha_sawang)
+
+
+@pytest.fixture
+def group_b(places, khon_kaen):
+    """A verified Thai group in Khon Kaen."""
+    return ProducerFactory(name_en="Chonnabot Mudmee Group", slug="chonnabot-mudmee", place=tambon_of(khon_kaen))
+
+
+@pytest.fixture
+def oita_group(oita):
+    """A verified Japanese producer in Oita (prices in yen)."""
+    return ProducerFactory(name_en="Oita Kabosu Farmers", slug="oita-kabosu", place=oita, own_language="ja")
+
+
+@pytest.fixture
+def vietnam_group(an_giang):
+    """A verified Vietnamese producer in An Giang (prices in dong, OCOP stars)."""
+    return ProducerFactory(name_en="An Giang Palm Sugar Co-op", slug="an-giang-palm-sugar", place=an_giang, own_language="vi")
+
+
+@pytest.fixture
+def make_listing(categories):
+    """Make a published listing with every text given (the factory's defaults left out)."""
+
+    def make(producer, name_en, *, category, **fields):
+        return search_data.make_listing(producer, name_en, category=categories[category], **fields)
+
+    return make
+
+
+@pytest.fixture
+def search_catalogue(places, categories, tha_sawang, oita, make_listing, django_capture_on_commit_callbacks):
+    """The catalogue the search tests query (tests/catalogue/search_data.py), its search documents
+    written on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue = search_data.build_search_catalogue(tha_sawang=tha_sawang, oita=oita, make_listing=make_listing)
+    for product in catalogue.products.values():
+        product.refresh_from_db()
+    return catalogue
 
 
 @pytest.fixture(autouse=True)
@@ -76,9 +157,6 @@ def organiser_user(places):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(username="staffer", is_staff=True, is_superuser=True)
-
-
-__all__ = ["EventFactory", "ProducerFactory"]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

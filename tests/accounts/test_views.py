@@ -366,7 +366,7 @@ def test_nine_failures_do_not_lock_the_account(client, db):
 
 def test_login_locks_account_after_ten_failures(client, db):
     UserFactory(username="somchai")
-    for attempt in range(9):
+    for _attempt in range(9):
         assert fail_login(client, "somchai", "10.0.0.1").status_code == 200
 
     tenth = fail_login(client, "somchai", "10.0.0.1")
@@ -418,12 +418,12 @@ def test_login_locks_an_address_after_ten_failures_for_other_accounts(client, db
 
 def test_a_successful_login_clears_earlier_failures(client, db):
     UserFactory(username="somchai")
-    for attempt in range(9):
+    for _attempt in range(9):
         fail_login(client, "somchai", "10.0.0.1")
     assert client.post(LOGIN, {"username": "somchai", "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1").status_code == 302
     client.post(LOGOUT)
 
-    for attempt in range(5):
+    for _attempt in range(5):
         assert fail_login(client, "somchai", "10.0.0.1").status_code == 200
     response = client.post(LOGIN, {"username": "somchai", "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1")
 

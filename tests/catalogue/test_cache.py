@@ -20,8 +20,7 @@ from events import services as event_services
 from events.models import Event
 from producers.services import producer_set_state
 from otop_site.page_cache import CSRF_PLACEHOLDER
-from tests.factories import EventFactory, UserFactory
-from tests.orders.factories import published_event, stall_at
+from tests.factories import EventFactory, UserFactory, published_event, stall_at
 
 
 

@@ -12,9 +12,7 @@ from catalogue.filters import ProductFilter
 from catalogue.models import Product
 from producers.models import Producer
 from producers.services import producer_set_state
-from tests.catalogue.conftest import tambon_of
-from tests.catalogue.factories import ProductFactory, minutes_ago
-from tests.factories import ProducerFactory, UserFactory
+from tests.factories import ProducerFactory, ProductFactory, UserFactory, minutes_ago, tambon_of
 
 URL = "/products/"
 

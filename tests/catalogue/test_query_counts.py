@@ -8,8 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue import selectors
-from tests.catalogue.factories import ProductFactory, add_photo, minutes_ago
-from tests.factories import ProducerFactory
+from tests.factories import ProducerFactory, ProductFactory, add_photo, minutes_ago
 
 MAX_QUERIES = 20
 THREE_FILTERS = "?category=textiles-garments&country=TH&in_stock=1"

@@ -3,7 +3,7 @@ language and what they must and must not find, ranking, search with the catalogu
 facets, highlighting, "did you mean", the empty result, suggestions as you type, bad input, keeping
 the documents up to date, and `manage.py reindex_search`.
 
-The catalogue is the one of tests/catalogue/search_fixtures.py; products are named by its keys.
+The catalogue is the one of tests/catalogue/search_data.py; products are named by its keys.
 """
 
 import io
@@ -18,29 +18,11 @@ from catalogue import search, search_index, services
 from catalogue.models import Certification, Product
 from producers.models import Producer
 from producers.services import producer_update_profile
-from tests.catalogue.conftest import tambon_of
-from tests.catalogue.search_fixtures import FDA_NUMBER, make_listing, search_catalogue  # noqa: F401 - fixtures
+from tests.factories import tambon_of
+from tests.catalogue.search_data import FDA_NUMBER, PRODUCTS, get, results
 
-PRODUCTS = "/products/"
 PRODUCERS = "/producers/"
 SUGGEST = "/search/suggest/"
-
-
-def get(client, url: str, params: dict | None = None):
-    response = client.get(url, params or {})
-    assert response.status_code == 200, (url, params, response.status_code)
-    return response
-
-
-def results(client, catalogue, q: str = "", url: str = PRODUCTS, **params) -> list[str]:
-    """The keys of the products /products/ lists for `q` and `params`, in their order."""
-    if q:
-        params["q"] = q
-    response = get(client, url, params)
-    assert not response.context["filter"].errors, response.context["filter"].errors
-    shown = [catalogue.key_of(product.name_en) for product in response.context["products"]]
-    assert len(shown) == response.context["paginator"].count
-    return shown
 
 
 # --- what each query finds, and what it must not ---------------------------------------------------

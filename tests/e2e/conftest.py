@@ -5,15 +5,10 @@ with CI=true a missing browser fails the run instead.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-PHONE = {"width": 360, "height": 780}
-DESKTOP = {"width": 1280, "height": 900}
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous.
@@ -54,11 +49,3 @@ def phone_page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under var/screenshots/ for a person to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -7,20 +7,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.catalogue.conftest import (  # noqa: F401 - fixtures
-    an_giang,
-    categories,
-    group_a,
-    group_b,
-    khon_kaen,
-    oita,
-    oita_group,
-    surin,
-    tha_sawang,
-    vietnam_group,
-)
-from tests.catalogue.factories import ProductFactory, minutes_ago
-from tests.e2e.conftest import PHONE, screenshot
+from tests.factories import ProductFactory, minutes_ago
+from tests.e2e.browser import PHONE, screenshot
 
 MARKER = "window.__catalogueMarker"
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from events import services
 from events.models import Event
 from places.models import Place
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.browser import PHONE, screenshot
 from tests.factories import EventFactory, OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory
 
 COLUMNS = 14  # 42 m of 3 m stalls: wider than a phone at the plan's natural size

@@ -1,4 +1,4 @@
-from tests.e2e.conftest import screenshot
+from tests.e2e.browser import screenshot
 
 
 def test_visitor_sees_home_page_and_switches_to_thai(page, phone_page, places):

@@ -5,7 +5,7 @@ import re
 
 from events import services
 from events.models import Event, StallApplication, StallAssignment
-from tests.e2e.conftest import screenshot
+from tests.e2e.browser import screenshot
 from tests.factories import TEST_PASSWORD, EventFactory, OrganiserFactory, ProducerFactory, UserFactory
 
 

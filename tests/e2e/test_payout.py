@@ -2,7 +2,7 @@
 approve it on a desktop; the history shows it masked."""
 
 from producers.models import PayoutChange, Producer, ProducerMembership
-from tests.e2e.conftest import screenshot
+from tests.e2e.browser import screenshot
 from tests.factories import TEST_PASSWORD, ProducerFactory, UserFactory
 
 PHONE_390 = {"width": 390, "height": 844}

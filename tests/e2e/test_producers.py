@@ -2,7 +2,7 @@
 
 from accounts.models import User
 from producers.models import Producer
-from tests.e2e.conftest import screenshot
+from tests.e2e.browser import screenshot
 from tests.factories import TEST_PASSWORD, ProducerFactory, UserFactory
 
 

@@ -12,7 +12,7 @@ from catalogue import services as catalogue
 from catalogue.models import Category, Product
 from catalogue.services import categories_load
 from orders.models import Order, PaymentSlip, SalesTerms
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.browser import PHONE, screenshot
 from tests.factories import TEST_PASSWORD, ProducerFactory, ProducerMembershipFactory, UserFactory
 
 QUANTITY = 2

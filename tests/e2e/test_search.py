@@ -1,15 +1,13 @@
 """The header search box: suggestions as the visitor types (an accessible combobox fed by
 /search/suggest/), chosen with the keyboard, in English and Thai, and a search whose results mark
-the words searched for. The catalogue is the one of tests/catalogue/search_fixtures.py."""
+the words searched for. The catalogue is the one of tests/catalogue/search_data.py."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.catalogue.conftest import categories, oita, surin, tha_sawang  # noqa: F401 - fixtures
-from tests.catalogue.search_fixtures import make_listing, search_catalogue  # noqa: F401 - fixtures
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.browser import PHONE, screenshot
 from tests.factories import ProducerFactory
 
 
@@ -114,7 +112,7 @@ def test_thai_words_are_suggested_in_english_and_in_thai(page, catalogue):
     expect(options).to_have_count(3)
     names = options.locator("a").evaluate_all("links => links.map(a => a.firstChild.textContent)")
     kinds = options.locator(".suggestions__kind").all_inner_texts()
-    assert sorted(zip(names, kinds)) == [
+    assert sorted(zip(names, kinds, strict=True)) == [
         ("Chonnabot mudmee silk", "Products"), ("Surin Silk Guild", "Producers"), ("Surin silk brocade", "Products"),
     ]
 

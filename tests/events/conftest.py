@@ -1,3 +1,96 @@
-"""Fixtures for the event tests. Each area keeps its fixtures in its own module, pulled in here."""
+"""Fixtures for the event tests: an event with its organiser, a second event organised by
+someone else, a layout made through the services, and an application maker."""
 
-from tests.events.conftest_organiser import *  # noqa: F403
+from decimal import Decimal
+
+import pytest
+
+from events import services
+from events.models import Event, StallApplication
+from places.models import Place
+from tests.factories import EventFactory, OrganiserFactory, ProducerFactory, UserFactory, log_in
+
+
+@pytest.fixture
+def event(places):
+    """OTOP Fair, open for applications."""
+    return EventFactory(name="OTOP Fair Bangkok", slug="otop-fair-bangkok", status=Event.Status.OPEN)
+
+
+@pytest.fixture
+def organiser(event):
+    return OrganiserFactory(event=event, user=UserFactory(username="somchai", first_name="Somchai")).user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    return log_in(client, organiser)
+
+
+@pytest.fixture
+def staff(db):
+    """Staff, who may lay out and assign any event (the plan and cache tests' organiser)."""
+    return UserFactory(username="plan-staff", is_staff=True)
+
+
+@pytest.fixture
+def other_event(places):
+    return EventFactory(name="Oita OVOP Market", slug="oita-ovop-market", status=Event.Status.OPEN)
+
+
+@pytest.fixture
+def other_organiser(other_event):
+    return OrganiserFactory(event=other_event, user=UserFactory(username="hanako")).user
+
+
+@pytest.fixture
+def layout(event, organiser):
+    """Zone A (one row of 4 stalls, power at every 2nd) and zone B (2 rows of 3, corners marked)."""
+    zone_a = services.zone_save(event=event, by=organiser, code="A", name="Silk hall", colour="#7a2e8e")
+    zone_b = services.zone_save(event=event, by=organiser, code="B", name="Food hall", colour="#1e6b3a")
+    stalls_a = services.stall_grid_create(
+        event=event, by=organiser, zone=zone_a, rows=1, columns=4, corners=False, power_every=2, fee=Decimal("1500")
+    )
+    stalls_b = services.stall_grid_create(
+        event=event, by=organiser, zone=zone_b, rows=2, columns=3, origin_y=Decimal(10), fee=Decimal("1200")
+    )
+    stalls = {stall.code: stall for stall in stalls_a + stalls_b}
+    return {"A": zone_a, "B": zone_b, "stalls": stalls}
+
+
+@pytest.fixture
+def province(places):
+    def get(slug: str) -> Place:
+        return Place.objects.get(country="TH", level="province", slug=slug)
+
+    return get
+
+
+@pytest.fixture
+def tambon(places):
+    """A tambon of the named Thai province, for a producer who lives there."""
+
+    def get(province_slug: str) -> Place:
+        return Place.objects.filter(level="subdistrict", parent__parent__slug=province_slug, country="TH").order_by("code").first()
+
+    return get
+
+
+@pytest.fixture
+def make_application(places):
+    """An application of a new (or the given) producer, in any state, made directly: the
+    services' own rules are tested on their own."""
+
+    def make(
+        event, *, producer=None, state=StallApplication.State.SUBMITTED, preferred_zone=None, power=False, corner=False,
+        double=False, products=(), exhibited_before=False, **producer_fields,
+    ) -> StallApplication:
+        producer = producer or ProducerFactory(**producer_fields)
+        application = StallApplication.objects.create(
+            event=event, producer=producer, preferred_zone=preferred_zone, needs_power=power, needs_corner=corner,
+            needs_double=double, state=state, exhibited_before=exhibited_before,
+        )
+        application.products.set(products)
+        return application
+
+    return make

@@ -5,29 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.models import Category
-from catalogue.services import categories_load
-from catalogue.taxonomy import CATEGORIES
 from places.models import Place
 from producers.models import ProducerMembership
-from tests.factories import UserFactory
-from tests.orders.factories import listing, log_in, make_shop, member_of
-
-CATEGORY_COUNT = sum(1 + len(children) for *_names, children in CATEGORIES)
-
-
-@pytest.fixture
-def categories(db):
-    """The category tree (made by a data migration; gone after a transactional test flushed it)."""
-    if Category.objects.count() < CATEGORY_COUNT:
-        categories_load()
-    return {category.slug: category for category in Category.objects.all()}
-
-
-@pytest.fixture
-def tha_sawang(places):
-    surin = Place.objects.get(country="TH", level="province", slug="surin")
-    return Place.objects.get(level="subdistrict", slug="tha-sawang", parent__parent=surin)
+from tests.factories import UserFactory, listing, log_in, make_shop, member_of, tambon_of
 
 
 @pytest.fixture
@@ -53,8 +33,7 @@ def member(shop):
 
 @pytest.fixture
 def other_shop(categories, places):
-    khon_kaen = Place.objects.get(country="TH", level="province", slug="khon-kaen")
-    tambon = Place.objects.filter(level="subdistrict", parent__parent=khon_kaen).order_by("code").first()
+    tambon = tambon_of(Place.objects.get(country="TH", level="province", slug="khon-kaen"))
     return make_shop(name_en="Chonnabot Mudmee Group", slug="chonnabot-mudmee", place=tambon, contact_email="", own_language="th")
 
 

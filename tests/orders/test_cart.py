@@ -14,8 +14,7 @@ from orders import services
 from orders.models import Cart, CartItem
 from orders.services import SoldOut
 from producers.services import producer_suspend
-from tests.factories import TEST_PASSWORD
-from tests.orders.factories import cart_of, fill_cart, listing, log_in
+from tests.factories import TEST_PASSWORD, cart_of, fill_cart, listing, log_in
 
 CART = "/cart/"
 ADD = "/cart/add/"

@@ -24,7 +24,7 @@ from orders.models import (
     ShippingBand,
 )
 from orders.services import ProducerChoice, SoldOut
-from tests.orders.factories import (
+from tests.factories import (
     ADDRESS,
     ORDER_NUMBER,
     cart_of,

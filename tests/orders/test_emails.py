@@ -13,7 +13,7 @@ from catalogue import services as catalogue_services
 from orders import services
 from orders.models import DeliveryMethod, Order, PaymentMethod
 from orders.services import SoldOut
-from tests.orders.factories import ADDRESS, fill_cart, place_one
+from tests.factories import ADDRESS, fill_cart, place_one
 from tests.producers import imagefiles
 
 State = Order.State

@@ -1,7 +1,7 @@
 """Fair stock: one account cannot hoard a product with unpaid orders (a few unpaid orders at once,
 and of one product at most a few units or a share of its stock), methods that pay at once hold
 the stock briefly, producers see what unpaid orders hold, and nobody buys from or reviews their
-own group. The races of one account's checkouts are in test_concurrency.py."""
+own group. The races of one account's checkouts are in test_services_concurrency.py."""
 
 from datetime import timedelta
 
@@ -17,8 +17,17 @@ from catalogue.models import Product
 from orders import services
 from orders.models import CartItem, DeliveryMethod, Order, PaymentMethod, Review, SalesTerms
 from producers.models import ProducerMembership
-from tests.factories import TEST_PASSWORD, ProducerMembershipFactory
-from tests.orders.factories import ADDRESS, cart_of, checkout_post, fill_cart, listing, log_in, place_one
+from tests.factories import (
+    ADDRESS,
+    TEST_PASSWORD,
+    ProducerMembershipFactory,
+    cart_of,
+    checkout_post,
+    fill_cart,
+    listing,
+    log_in,
+    place_one,
+)
 from tests.producers import imagefiles
 
 State = Order.State

@@ -14,7 +14,7 @@ from django.utils import timezone
 from catalogue.models import Product
 from orders import services
 from orders.models import DeliveryMethod, Order, OrderEvent, PaymentMethod
-from tests.orders.factories import listing, log_in, place_one, place_order, published_event, stall_at
+from tests.factories import listing, log_in, place_one, place_order, published_event, stall_at
 from tests.producers import imagefiles
 
 State = Order.State

@@ -12,7 +12,7 @@ from promptpay_qr import generate_payload
 from orders import services
 from orders.models import Order, PaymentMethod, PaymentSlip
 from orders.payments import PromptPay, promptpay_payload, provider_for
-from tests.orders.factories import listing, log_in, make_shop, place_one
+from tests.factories import listing, log_in, make_shop, place_one
 from tests.producers import imagefiles
 
 State = Order.State

@@ -20,8 +20,7 @@ from PIL import Image
 from orders import services
 from orders.models import Order, PaymentSlip
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.factories import UserFactory
-from tests.orders.factories import log_in, place_one
+from tests.factories import UserFactory, log_in, place_one
 from tests.producers import imagefiles
 
 State = Order.State
@@ -56,7 +55,7 @@ def test_a_slip_is_stored_in_the_private_storage_and_the_public_media_does_not_s
 
 def test_a_slip_has_no_public_url(slip):
     with pytest.raises(ValueError, match="no URL"):
-        slip.image.url
+        slip.image.url  # noqa: B018 - reading the attribute is what raises
 
 
 # --- The view ------------------------------------------------------------------------------------
@@ -269,7 +268,7 @@ def test_slip_uploads_past_the_limit_for_one_order_get_429_and_store_nothing(
 def test_slip_uploads_past_the_limit_for_one_account_get_429_and_store_nothing(buyer_client, buyer, scarf, fixed_clock, unpaid_limits_raised):
     orders = [place_one(buyer, scarf) for _ in range(3)]
     # Refused files count too: each costs a decoding.
-    for order, attempts in zip(orders, (4, 4, 2)):
+    for order, attempts in zip(orders, (4, 4, 2), strict=True):
         for _ in range(attempts):
             assert send_slip(buyer_client, order, imagefiles.text_named_jpg()).status_code == 200
     response = send_slip(buyer_client, orders[2])

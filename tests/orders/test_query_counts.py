@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders import services
 from orders.models import Order
-from tests.orders.factories import fill_cart, listing, log_in, place_one
+from tests.factories import fill_cart, listing, log_in, place_one
 
 
 def queries_for(client, url: str) -> int:

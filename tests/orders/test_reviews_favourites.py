@@ -9,7 +9,7 @@ from catalogue import services as catalogue_services
 from catalogue.models import Product
 from orders import services
 from orders.models import FavouriteProducer, FavouriteProduct, Order, Review
-from tests.orders.factories import listing, place_one
+from tests.factories import listing, place_one
 
 State = Order.State
 TOGGLE = "/favourites/toggle/"

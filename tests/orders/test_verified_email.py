@@ -9,11 +9,9 @@ from django.test import Client
 
 from accounts.models import User
 from orders.models import Cart, Order
-from tests.factories import UserFactory
-from tests.orders.factories import checkout_post, fill_cart, log_in, place_one
+from tests.factories import NEW_PASSWORD, UserFactory, checkout_post, fill_cart, log_in, place_one
 
 CHECKOUT = "/checkout/"
-GOOD_PASSWORD = "Khon-Kaen-silk-2026"
 
 
 def test_checkout_refuses_an_unconfirmed_account_and_offers_the_link(client, shop, scarf):
@@ -60,7 +58,7 @@ def test_the_confirmation_link_logs_in_and_adopts_the_sessions_cart(scarf, mailo
     anonymous_cart = visitor.session["cart_id"]
     with django_capture_on_commit_callbacks(execute=True):
         visitor.post("/accounts/signup/", {
-            "username": "naree", "email": "naree@example.com", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "en",
+            "username": "naree", "email": "naree@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "language": "en",
         })
     link = re.search(r"https?://[^/\s]+(/accounts/email/confirm/[^/\s]+/)", mailoutbox[0].body).group(1)
 

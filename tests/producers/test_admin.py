@@ -5,10 +5,8 @@ from PIL import Image
 
 from core import images
 from producers.models import Producer, ProducerStateChange
-from tests.factories import ProducerMembershipFactory, UserFactory
+from tests.factories import ProducerMembershipFactory, ProducerPhotoFactory, UserFactory, producer_admin_form_data, tambon_of
 from tests.producers import imagefiles
-from tests.producers.conftest import tambon_of
-from tests.producers.factories import ProducerPhotoFactory
 
 CHANGELIST = "/admin/producers/producer/"
 
@@ -153,29 +151,11 @@ def test_the_change_page_shows_members_photos_and_history(admin_client, listed):
     assert "Registered" in response.content.decode()
 
 
-def change_form_data(producer, **changes) -> dict:
-    data = {
-        "name": producer.name,
-        "name_en": producer.name_en,
-        "name_ja": producer.name_ja,
-        "slug": producer.slug,
-        "kind": producer.kind,
-        "place": producer.place_id,
-        "own_language": producer.own_language,
-        "languages": "",
-        "bank_account_number": "",
-        "promptpay_id": "",
-    }
-    for prefix in ("memberships", "photos", "state_changes", "payout_changes"):
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
-    return data | changes
-
-
 def test_staff_moving_a_producer_moves_its_province_and_country(admin_client, listed, khon_kaen):
     producer = listed["surin_verified"]
     new_place = tambon_of(khon_kaen, 3)
 
-    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, place=new_place.pk))
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", producer_admin_form_data(producer, place=new_place.pk))
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     producer.refresh_from_db()
@@ -186,7 +166,7 @@ def test_staff_moving_a_producer_moves_its_province_and_country(admin_client, li
 def test_staff_add_a_producer_in_the_admin(admin_client, tha_sawang, surin):
     draft = Producer(name="กลุ่มใหม่", name_en="New Group", slug="new-group", kind="individual", place=tha_sawang, own_language="th")
 
-    response = admin_client.post(f"{CHANGELIST}add/", change_form_data(draft))
+    response = admin_client.post(f"{CHANGELIST}add/", producer_admin_form_data(draft))
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     producer = Producer.objects.get(slug="new-group")
@@ -198,7 +178,7 @@ def test_the_admin_refuses_a_place_outside_any_province(admin_client, listed, pl
     producer = listed["surin_verified"]
     thailand = places.get(level="country", country="TH")
 
-    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, place=thailand.pk))
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", producer_admin_form_data(producer, place=thailand.pk))
 
     assert response.status_code == 200
     assert "place" in response.context["adminform"].form.errors
@@ -218,7 +198,7 @@ def test_a_logo_uploaded_in_the_admin_is_checked_and_re_encoded_without_its_loca
     producer = listed["surin_verified"]
     with_gps = imagefiles.upload("field.jpg", imagefiles.jpeg_with_gps())
 
-    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, logo=with_gps))
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", producer_admin_form_data(producer, logo=with_gps))
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     producer.refresh_from_db()
@@ -235,7 +215,7 @@ def test_a_bad_logo_in_the_admin_is_refused_and_nothing_is_stored(admin_client, 
     make_file, _message = imagefiles.BAD_UPLOADS[bad_upload]
     producer = listed["surin_verified"]
 
-    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", change_form_data(producer, logo=make_file()))
+    response = admin_client.post(f"{CHANGELIST}{producer.pk}/change/", producer_admin_form_data(producer, logo=make_file()))
 
     assert response.status_code == 200
     assert "logo" in response.context["adminform"].form.errors
@@ -246,7 +226,7 @@ def test_a_bad_logo_in_the_admin_is_refused_and_nothing_is_stored(admin_client, 
 
 def test_the_admin_cannot_add_a_gallery_row_without_an_image(admin_client, listed):
     producer = listed["surin_verified"]
-    data = change_form_data(producer) | {
+    data = producer_admin_form_data(producer) | {
         "photos-TOTAL_FORMS": 1, "photos-0-caption": "No picture", "photos-0-position": 1, "photos-0-producer": producer.pk,
     }
 

@@ -10,11 +10,18 @@ from orders.models import PaymentMethod, SalesTerms
 from orders.services import payment_methods_for
 from producers import services
 from producers.models import PayoutChange, Producer, ProducerMembership, mask_payout_value
-from tests.factories import TEST_PASSWORD, UserFactory
-from tests.orders.factories import checkout_post, fill_cart, listing, make_shop, place_one
-from tests.producers.conftest import settle
+from tests.factories import (
+    TEST_PASSWORD,
+    UserFactory,
+    checkout_post,
+    fill_cart,
+    listing,
+    log_in,
+    place_one,
+    producer_admin_form_data,
+    settle,
+)
 
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
 PAYMENT_PAGE = "/dashboard/payment/"
 NEW_DETAILS = {
     "bank_name": "Kasikorn",
@@ -22,11 +29,6 @@ NEW_DETAILS = {
     "bank_account_number": "987-6-54321-0",
     "promptpay_id": "0899998888",
 }
-
-
-def log_in(client, user):
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def details_of(producer: Producer) -> dict:
@@ -500,10 +502,9 @@ def test_staff_approve_and_reject_held_changes_with_the_admin_actions(admin_clie
 def test_staff_editing_the_details_in_the_admin_is_recorded_and_told(
     admin_client, manager_a, shop_a, django_capture_on_commit_callbacks
 ):
-    from tests.producers.test_admin import change_form_data
 
     held = change_payment(shop_a, manager_a)
-    data = change_form_data(shop_a) | details_of(shop_a) | {"bank_account_number": "555-5-55555-5"}
+    data = producer_admin_form_data(shop_a) | details_of(shop_a) | {"bank_account_number": "555-5-55555-5"}
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(f"/admin/producers/producer/{shop_a.pk}/change/", data)

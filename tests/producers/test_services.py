@@ -7,9 +7,8 @@ from django.db import IntegrityError, transaction
 from places.models import Place
 from producers import services
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto, ProducerStateChange
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, settle, tambon_of
 from tests.producers import imagefiles
-from tests.producers.conftest import settle, tambon_of
 
 REGISTRATION = {
     "name": "กลุ่มทอผ้าไหมบ้านท่าสว่าง",

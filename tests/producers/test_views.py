@@ -14,17 +14,9 @@ from catalogue.selectors import DIRECTORY_PAGE_SIZE
 from places.models import Place
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, ProducerPhotoFactory, UserFactory, log_in, settle, tambon_of
 from tests.producers import imagefiles
-from tests.producers.conftest import settle, tambon_of
-from tests.producers.factories import ProducerPhotoFactory
 
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
-
-
-def log_in(client, user):
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def text(response) -> str:

@@ -11,8 +11,7 @@ from orders import services as order_services
 from orders.models import Order
 from producers import services as producer_services
 from producers.models import ProducerMembership
-from tests.factories import ProducerMembershipFactory, UserFactory
-from tests.orders.factories import ADDRESS, listing, make_shop, place_one
+from tests.factories import ADDRESS, ProducerMembershipFactory, UserFactory, listing, make_shop, place_one
 
 TRICKY = "Tom & Jerry's <Silk> \"Best\""
 ENTITIES = ("&amp;", "&lt;", "&gt;", "&#x27;", "&#39;", "&quot;", "&#34;")

@@ -14,9 +14,16 @@ from events import services as event_services
 from otop_site.middleware import is_personal_area
 from producers import services as producer_services
 from producers.models import ProducerMembership
-from tests.catalogue.factories import add_photo
-from tests.factories import OrganiserFactory, ProducerMembershipFactory, UserFactory
-from tests.orders.factories import listing, log_in, make_shop, place_one
+from tests.factories import (
+    OrganiserFactory,
+    ProducerMembershipFactory,
+    UserFactory,
+    add_photo,
+    listing,
+    log_in,
+    make_shop,
+    place_one,
+)
 
 
 def directives(response) -> set[str]:

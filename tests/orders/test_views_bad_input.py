@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from orders.models import CartItem, Order
-from tests.orders.factories import checkout_post, fill_cart, log_in, place_one
+from tests.factories import checkout_post, fill_cart, log_in, place_one
 
 
 @pytest.mark.parametrize("number", ["garbage", "OT000000-AAAAAA", "x" * 300, "'; DROP TABLE orders_order; --", "%E0%B8%81", "..%2F..%2Fetc"])

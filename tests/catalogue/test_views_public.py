@@ -12,9 +12,7 @@ from django.utils import translation
 
 from catalogue import services
 from catalogue.models import Product
-from tests.catalogue.conftest import tambon_of
-from tests.catalogue.factories import add_photo, minutes_ago, publish
-from tests.factories import ProducerFactory
+from tests.factories import ProducerFactory, add_photo, minutes_ago, publish, tambon_of
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -215,7 +213,7 @@ def test_what_producers_write_is_escaped_in_the_page_and_the_json_ld(client, mak
         certifications=[{"kind": "gi", "name": f"GI {EVIL}", "number": "<i>1</i>", "year": 2020}],
         status="published",
     )
-    add_photo(product, alt_text=f'" onload="alert(1)')
+    add_photo(product, alt_text='" onload="alert(1)')
 
     page = page_of(client, product)
 

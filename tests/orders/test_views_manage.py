@@ -12,8 +12,7 @@ from orders import services
 from orders.models import Order, PaymentMethod, SalesTerms, ShippingBand
 from producers.models import ProducerMembership
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.factories import ProducerMembershipFactory
-from tests.orders.factories import ADDRESS, listing, log_in, place_one, place_order
+from tests.factories import ADDRESS, ProducerMembershipFactory, listing, log_in, place_one, place_order
 
 State = Order.State
 

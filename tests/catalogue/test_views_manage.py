@@ -11,9 +11,7 @@ from django.test import Client
 from catalogue.models import Certification, Product, ProductPhoto
 from producers.models import ProducerMembership
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.catalogue.conftest import log_in, tambon_of
-from tests.catalogue.factories import add_photo
-from tests.factories import ProducerMembershipFactory
+from tests.factories import ProducerMembershipFactory, add_photo, log_in, tambon_of
 from tests.producers import imagefiles
 
 LISTINGS = "/dashboard/products/"

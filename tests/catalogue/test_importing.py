@@ -17,8 +17,7 @@ from django.urls import reverse
 from catalogue import importing, services
 from catalogue.models import Certification, Product
 from catalogue.services import LISTING_FIELDS
-from tests.catalogue.conftest import log_in, tambon_of
-from tests.catalogue.factories import add_photo
+from tests.factories import add_photo, log_in, tambon_of
 from tests.producers import imagefiles
 
 IMPORT_URL = "/dashboard/products/import/"

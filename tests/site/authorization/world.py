@@ -4,9 +4,9 @@ A side (a product with a photo, a buyer's order with a transfer slip, a gallery 
 invitation, a stored import file, a stall application...), so every URL of the site can be filled
 with real objects, and a database fingerprint that tells whether a request changed anything.
 
-The world is built once per test module inside a transaction that is rolled back at the end;
-each test runs in a savepoint inside it (pytest-django's usual per-test rollback), so a request
-that does change something is undone before the next one.
+The world is built once per test module inside a transaction that is rolled back at the end
+(the `world` fixture, in conftest.py); each test runs in a savepoint inside it (pytest-django's
+usual per-test rollback), so a request that does change something is undone before the next one.
 """
 
 import csv
@@ -15,13 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -39,8 +38,18 @@ from places.models import Place
 from places.services import places_load
 from producers import services as producer_services
 from producers.models import ProducerMembership
-from tests.factories import TEST_PASSWORD, EventFactory, OrganiserFactory, UserFactory
-from tests.orders.factories import BACKEND, fill_cart, listing, make_shop, member_of, place_one
+from tests.factories import (
+    BACKEND,
+    TEST_PASSWORD,
+    EventFactory,
+    OrganiserFactory,
+    UserFactory,
+    fill_cart,
+    listing,
+    make_shop,
+    member_of,
+    place_one,
+)
 from tests.producers import imagefiles
 
 # Who asks. The order is the order of the columns in the matrix.
@@ -231,37 +240,3 @@ def media_served_from(folder):
     finally:
         for pattern, folder_before in zip(patterns, saved, strict=True):
             pattern.default_args["document_root"] = folder_before
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The world, built once for the module in a transaction rolled back at its end, with its
-    own media and private folders (uploads made by the tests themselves land there too)."""
-    folder = tmp_path_factory.mktemp("world")
-    private = dict(settings.STORAGES["private"], OPTIONS={"location": folder / "private", "base_url": None})
-    with (
-        override_settings(MEDIA_ROOT=folder / "media", STORAGES={**settings.STORAGES, "private": private}),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        media_served_from(settings.MEDIA_ROOT),
-    ):
-        yield world_build()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def media_root():
-    """Replaces the suite's per-test media folder (import it into a module that uses the world):
-    the world's files live in the module's folder, set by the `world` fixture."""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def db(world):
-    """pytest-django's `db` for a module that imports it: the test runs in the world, in a
-    savepoint rolled back at its end, so whatever it changes is undone. Lighter than the
-    original (a Django TestCase set up per test), which tells over two thousand requests; and
-    as it is still called `db`, pytest-django still makes the test database for these tests."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)

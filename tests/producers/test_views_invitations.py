@@ -11,16 +11,10 @@ from django.test import Client
 from accounts.models import User
 from producers import services
 from producers.models import Producer, ProducerInvitation, ProducerMembership
-from tests.factories import UserFactory
+from tests.factories import NEW_PASSWORD, UserFactory, log_in
 
 MEMBERS = "/dashboard/members/"
 INVITED = "noi@example.com"
-GOOD_PASSWORD = "Khon-Kaen-silk-2026"
-
-
-def log_in(client, user):
-    client.force_login(user, backend="accounts.backends.UsernameOrEmailBackend")
-    return client
 
 
 def link_in(message, path: str) -> str:
@@ -47,9 +41,9 @@ def assert_cannot_reach(client, invitation, group):
 def test_signing_up_with_an_invited_address_gives_no_way_into_the_group(invitation, group_a, sending):
     attacker = Client()
     sending.post(attacker, "/accounts/signup/", {
-        "username": "attacker", "email": INVITED, "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "en",
+        "username": "attacker", "email": INVITED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "language": "en",
     })
-    assert attacker.post("/accounts/login/", {"username": "attacker", "password": GOOD_PASSWORD}).status_code == 302
+    assert attacker.post("/accounts/login/", {"username": "attacker", "password": NEW_PASSWORD}).status_code == 302
 
     assert_cannot_reach(attacker, invitation, group_a)
 
@@ -80,7 +74,7 @@ def test_an_unconfirmed_address_never_matches_an_invitation(invitation):
 def test_the_owner_who_confirms_the_invited_address_sees_and_accepts_it(invitation, group_a, sending):
     owner = Client()
     sending.post(owner, "/accounts/signup/", {
-        "username": "noi", "email": INVITED, "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "en",
+        "username": "noi", "email": INVITED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "language": "en",
     })
     confirm = link_in(sending.outbox[-1], "/accounts/email/confirm/")
     assert owner.post(confirm).status_code == 302
@@ -205,7 +199,7 @@ def test_a_stranger_who_signs_up_with_the_invited_address_cannot_get_its_owner_t
     That must confirm nothing, so the stranger's account never reaches the invitation."""
     stranger = Client()
     sending.post(stranger, "/accounts/signup/", {
-        "username": "noi-kanya", "email": INVITED, "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, "language": "en",
+        "username": "noi-kanya", "email": INVITED, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "language": "en",
     })
     link = link_in(sending.outbox[-1], "/accounts/email/confirm/")
 
@@ -217,7 +211,7 @@ def test_a_stranger_who_signs_up_with_the_invited_address_cannot_get_its_owner_t
     assert not squatter.email_verified
     assert "_auth_user_id" not in owners_browser.session
     logged_in = Client()
-    logged_in.post("/accounts/login/", {"username": "noi-kanya", "password": GOOD_PASSWORD})
+    logged_in.post("/accounts/login/", {"username": "noi-kanya", "password": NEW_PASSWORD})
     assert logged_in.get(f"/dashboard/invitations/{invitation.token}/").status_code == 404
     logged_in.post(f"/dashboard/invitations/{invitation.token}/", {"answer": "accept"})
     assert not ProducerMembership.objects.filter(producer=group_a, user=squatter).exists()

@@ -1,4 +1,4 @@
-"""Catalogue factories: listings made through the services, so currency, reference price,
+"""Catalogue: listings made through the services, so currency, reference price,
 province and country always agree with the producer and the origin."""
 
 from decimal import Decimal
@@ -9,8 +9,9 @@ from faker import Faker
 
 from catalogue import services
 from catalogue.models import Category, Product, ProductPhoto
-from tests.factories import ProducerFactory
 from tests.producers import imagefiles
+
+from .producers import ProducerFactory
 
 faker_th = Faker("th_TH")
 faker_ja = Faker("ja_JP")
@@ -74,4 +75,5 @@ def publish(product: Product, *, published_at=None) -> Product:
 
 
 def minutes_ago(minutes: int):
+    """The time `minutes` ago, to order listings by when they were published."""
     return timezone.now() - timezone.timedelta(minutes=minutes)

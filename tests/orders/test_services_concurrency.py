@@ -20,8 +20,7 @@ from orders import services
 from orders.models import Cart, DeliveryMethod, Order, OrderLine, PaymentMethod
 from orders.services import ProducerChoice, SoldOut
 from places.services import places_load
-from tests.factories import UserFactory
-from tests.orders.factories import ADDRESS, checkout_post, fill_cart, listing, log_in
+from tests.factories import ADDRESS, UserFactory, checkout_post, fill_cart, listing, log_in
 
 BUYERS = 30
 IN_STOCK = 10
@@ -92,7 +91,7 @@ def test_thirty_buyers_racing_for_ten_in_stock_buy_exactly_ten(places, categorie
     assert {order.buyer_id for order in Order.objects.all()} == {orders[0].buyer_id for orders in placed}
     # The losers keep their cart and nothing of theirs was saved; the winners' carts are empty.
     winners = {orders[0].buyer_id for orders in placed}
-    for buyer, cart in zip(buyers, carts):
+    for buyer, cart in zip(buyers, carts, strict=True):
         assert cart.items.exists() is (buyer.pk not in winners)
 
 

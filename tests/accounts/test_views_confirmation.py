@@ -1,5 +1,6 @@
-"""Confirmed e-mail addresses: the link that confirms one, pending changes of address, answers that
-do not tell which addresses have accounts, and the throttles on everything that sends e-mail."""
+"""Confirmed e-mail addresses: the link that confirms one, pending changes of address, and answers
+that do not tell which addresses have accounts (the throttles on what sends e-mail are in
+test_ratelimits.py)."""
 
 import re
 import time
@@ -12,29 +13,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import NEW_PASSWORD, TEST_PASSWORD, UserFactory, profile_form_data, signup_form_data
 
 SIGNUP = "/accounts/signup/"
 LOGIN = "/accounts/login/"
 PROFILE = "/accounts/profile/"
 RESET = "/accounts/password/reset/"
 RESEND = "/accounts/email/confirm-again/"
-GOOD_PASSWORD = "Khon-Kaen-silk-2026"
-THROTTLED = "Too many attempts in a short time"
-
-
-def signup_form(**changes) -> dict:
-    return {
-        "username": "newcomer",
-        "email": "newcomer@example.com",
-        "password1": GOOD_PASSWORD,
-        "password2": GOOD_PASSWORD,
-        "language": "en",
-    } | changes
-
-
-def profile_form(**changes) -> dict:
-    return {"first_name": "", "last_name": "", "email": "buyer@example.com", "language": "en"} | changes
 
 
 def logged_in_user_id(client) -> str | None:
@@ -59,7 +44,7 @@ def page(response, *addresses: str) -> str:
 
 
 def test_the_signup_link_confirms_the_address_and_logs_in_once(client, db, sending):
-    sending.post(client, SIGNUP, signup_form())
+    sending.post(client, SIGNUP, signup_form_data())
     link = confirmation_link_in(sending.outbox[0])
     user = User.objects.get(username="newcomer")
     assert logged_in_user_id(client) is None
@@ -89,9 +74,9 @@ def test_a_confirmation_link_expires_after_three_days(db, sending, settings):
     now = time.time()
     late_browser, prompt_browser = Client(), Client()
     with mock.patch("time.time", return_value=now - timedelta(days=3, minutes=1).total_seconds()):
-        sending.post(late_browser, SIGNUP, signup_form(username="late", email="late@example.com"))
+        sending.post(late_browser, SIGNUP, signup_form_data(username="late", email="late@example.com"))
     with mock.patch("time.time", return_value=now - timedelta(days=2, hours=23).total_seconds()):
-        sending.post(prompt_browser, SIGNUP, signup_form(username="prompt", email="prompt@example.com"))
+        sending.post(prompt_browser, SIGNUP, signup_form_data(username="prompt", email="prompt@example.com"))
     late_link, prompt_link = (confirmation_link_in(message) for message in sending.outbox)
 
     late = late_browser.post(late_link)
@@ -115,8 +100,8 @@ def test_a_forged_confirmation_link_does_not_work(client, db, token):
 
 def test_confirming_an_address_another_account_confirmed_meanwhile_fails_clearly(db, sending):
     first_browser, client = Client(), Client()
-    sending.post(first_browser, SIGNUP, signup_form(username="first", email="shared@example.com"))
-    sending.post(client, SIGNUP, signup_form(username="second", email="Shared@Example.com"))
+    sending.post(first_browser, SIGNUP, signup_form_data(username="first", email="shared@example.com"))
+    sending.post(client, SIGNUP, signup_form_data(username="second", email="Shared@Example.com"))
     first_link, second_link = (confirmation_link_in(message) for message in sending.outbox)
     assert first_browser.post(first_link).status_code == 302
 
@@ -132,8 +117,8 @@ def test_signup_answers_the_same_for_a_new_and_a_taken_address(db, sending):
     UserFactory(username="owner", email="owner@example.com")
     new, taken = Client(), Client()
 
-    new_answer = sending.post(new, SIGNUP, signup_form(username="alpha", email="fresh@example.com"))
-    taken_answer = sending.post(taken, SIGNUP, signup_form(username="bravo", email="OWNER@example.com"))
+    new_answer = sending.post(new, SIGNUP, signup_form_data(username="alpha", email="fresh@example.com"))
+    taken_answer = sending.post(taken, SIGNUP, signup_form_data(username="bravo", email="OWNER@example.com"))
 
     assert (new_answer.status_code, new_answer["Location"]) == (taken_answer.status_code, taken_answer["Location"])
     assert new_answer.content == taken_answer.content
@@ -148,11 +133,11 @@ def test_signup_again_with_the_same_user_name_does_not_tell_whether_the_address_
     """The user name of a sign-up is taken afterwards whether or not its address had an account:
     otherwise signing up again with that name (refused or not) would tell the two apart."""
     UserFactory(username="owner", email="owner@example.com")
-    sending.post(Client(), SIGNUP, signup_form(username="probe-a", email="fresh@example.com"))
-    sending.post(Client(), SIGNUP, signup_form(username="probe-b", email="owner@example.com"))
+    sending.post(Client(), SIGNUP, signup_form_data(username="probe-a", email="fresh@example.com"))
+    sending.post(Client(), SIGNUP, signup_form_data(username="probe-b", email="owner@example.com"))
 
-    after_new = sending.post(Client(), SIGNUP, signup_form(username="probe-a", email="other-a@example.com"))
-    after_taken = sending.post(Client(), SIGNUP, signup_form(username="probe-b", email="other-b@example.com"))
+    after_new = sending.post(Client(), SIGNUP, signup_form_data(username="probe-a", email="other-a@example.com"))
+    after_taken = sending.post(Client(), SIGNUP, signup_form_data(username="probe-b", email="other-b@example.com"))
 
     assert after_new.status_code == after_taken.status_code == 200
     assert page(after_new, "other-a@example.com", "probe-a") == page(after_taken, "other-b@example.com", "probe-b")
@@ -161,8 +146,8 @@ def test_signup_again_with_the_same_user_name_does_not_tell_whether_the_address_
 
 def test_the_account_signed_up_with_a_taken_address_cannot_confirm_it(client, db, sending):
     owner = UserFactory(username="owner", email="owner@example.com")
-    sending.post(Client(), SIGNUP, signup_form(username="squatter", email="owner@example.com"))
-    client.post(LOGIN, {"username": "squatter", "password": GOOD_PASSWORD})
+    sending.post(Client(), SIGNUP, signup_form_data(username="squatter", email="owner@example.com"))
+    client.post(LOGIN, {"username": "squatter", "password": NEW_PASSWORD})
     sending.outbox.clear()
 
     sending.post(client, RESEND, {"next": PROFILE})
@@ -176,8 +161,8 @@ def test_the_account_signed_up_with_a_taken_address_cannot_confirm_it(client, db
 def test_signup_form_answers_the_same_when_the_address_is_taken_and_the_form_is_wrong(db):
     UserFactory(username="owner", email="owner@example.com")
 
-    new = Client().post(SIGNUP, signup_form(email="fresh@example.com", password2="differs"))
-    taken = Client().post(SIGNUP, signup_form(email="owner@example.com", password2="differs"))
+    new = Client().post(SIGNUP, signup_form_data(email="fresh@example.com", password2="differs"))
+    taken = Client().post(SIGNUP, signup_form_data(email="owner@example.com", password2="differs"))
 
     assert new.status_code == taken.status_code == 200
     assert page(new, "fresh@example.com") == page(taken, "owner@example.com")
@@ -185,7 +170,7 @@ def test_signup_form_answers_the_same_when_the_address_is_taken_and_the_form_is_
 
 @pytest.mark.parametrize("username", ["malee@example.com", "mal@ee", "@malee"])
 def test_signup_refuses_a_user_name_with_an_at_sign(client, db, username):
-    response = client.post(SIGNUP, signup_form(username=username))
+    response = client.post(SIGNUP, signup_form_data(username=username))
 
     assert response.status_code == 200
     assert response.context["form"].errors["username"] == ["Enter a user name of letters, digits and ./+/-/_ only (no @)."]
@@ -215,8 +200,8 @@ def test_an_unconfirmed_account_logs_in_by_user_name_but_not_by_its_address(db):
 def test_the_e_mails_are_plain_text_without_html_entities(db, sending):
     UserFactory(username="owner", email="o'neil&co@example.com")
 
-    sending.post(Client(), SIGNUP, signup_form(username="darcy", email="d'arcy+shop@example.com"))
-    sending.post(Client(), SIGNUP, signup_form(username="other", email="o'neil&co@example.com"))
+    sending.post(Client(), SIGNUP, signup_form_data(username="darcy", email="d'arcy+shop@example.com"))
+    sending.post(Client(), SIGNUP, signup_form_data(username="other", email="o'neil&co@example.com"))
 
     link_mail, notice = sending.outbox
     assert "d'arcy+shop@example.com" in link_mail.body and "Hello darcy," in link_mail.body
@@ -265,7 +250,7 @@ def test_the_resend_button_does_not_follow_a_next_outside_the_site(client, db, s
 def test_a_new_address_counts_only_once_its_link_is_opened(client, buyer, sending):
     client.force_login(buyer)
 
-    sending.post(client, PROFILE, profile_form(email="malee@mail.example"))
+    sending.post(client, PROFILE, profile_form_data(email="malee@mail.example"))
 
     buyer.refresh_from_db()
     assert (buyer.email, buyer.pending_email) == ("buyer@example.com", "malee@mail.example")
@@ -285,8 +270,8 @@ def test_a_new_address_counts_only_once_its_link_is_opened(client, buyer, sendin
 
 def test_asking_for_another_address_retires_the_earlier_link(client, buyer, sending):
     client.force_login(buyer)
-    sending.post(client, PROFILE, profile_form(email="first@mail.example"))
-    sending.post(client, PROFILE, profile_form(email="second@mail.example"))
+    sending.post(client, PROFILE, profile_form_data(email="first@mail.example"))
+    sending.post(client, PROFILE, profile_form_data(email="second@mail.example"))
     first_link = confirmation_link_in(next(m for m in sending.outbox if m.to == ["first@mail.example"]))
 
     response = Client().post(first_link)
@@ -303,8 +288,8 @@ def test_the_profile_answers_the_same_for_a_new_and_a_taken_address(db, sending)
     new.force_login(one)
     taken.force_login(two)
 
-    new_answer = sending.post(new, PROFILE, profile_form(email="fresh@example.com"))
-    taken_answer = sending.post(taken, PROFILE, profile_form(email="owner@example.com"))
+    new_answer = sending.post(new, PROFILE, profile_form_data(email="fresh@example.com"))
+    taken_answer = sending.post(taken, PROFILE, profile_form_data(email="owner@example.com"))
 
     assert (new_answer.status_code, new_answer["Location"]) == (taken_answer.status_code, taken_answer["Location"]) == (302, PROFILE)
     assert new_answer.content == taken_answer.content
@@ -330,7 +315,7 @@ def test_password_reset_to_an_unconfirmed_address_sends_nothing_and_says_the_sam
 
 def test_password_reset_does_not_go_to_a_pending_address(client, buyer, sending):
     client.force_login(buyer)
-    sending.post(client, PROFILE, profile_form(email="new@mail.example"))
+    sending.post(client, PROFILE, profile_form_data(email="new@mail.example"))
     sent_before = len(sending.outbox)
 
     sending.post(Client(), RESET, {"email": "new@mail.example"})
@@ -338,125 +323,9 @@ def test_password_reset_does_not_go_to_a_pending_address(client, buyer, sending)
     assert len(sending.outbox) == sent_before
 
 
-# --- Throttles --------------------------------------------------------------------------------
-
-
-def assert_throttled(response):
-    assert response.status_code == 429
-    assert THROTTLED in response.content.decode()
-    assert 'role="alert"' in response.content.decode()
-    assert "form" in response.context, "the form is shown again"
-
-
-def test_signup_is_throttled_per_client_address(db, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "2/h"}
-    for number in range(2):
-        answer = sending.post(Client(), SIGNUP, signup_form(username=f"user{number}", email=f"user{number}@example.com"), REMOTE_ADDR="203.0.113.9")
-        assert answer.status_code == 302
-
-    third = sending.post(Client(), SIGNUP, signup_form(username="user3", email="user3@example.com"), REMOTE_ADDR="203.0.113.9")
-    elsewhere = sending.post(Client(), SIGNUP, signup_form(username="user4", email="user4@example.com"), REMOTE_ADDR="198.51.100.1")
-
-    assert_throttled(third)
-    assert third.context["form"]["username"].value() == "user3"
-    assert not User.objects.filter(username="user3").exists()
-    assert elsewhere.status_code == 302
-    assert len(sending.outbox) == 3
-
-
-def test_signup_is_throttled_per_email_address(db, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-email": "1/h"}
-    UserFactory(username="owner", email="owner@example.com")
-    sending.post(Client(), SIGNUP, signup_form(username="first", email="owner@example.com"), REMOTE_ADDR="203.0.113.1")
-
-    second = sending.post(Client(), SIGNUP, signup_form(username="second", email="OWNER@example.com "), REMOTE_ADDR="203.0.113.2")
-
-    assert_throttled(second)
-    assert len(sending.outbox) == 1, "the owner is told once, not once per attempt"
-
-
-def test_the_per_address_throttle_counts_tagged_spellings_of_one_mailbox(db, sending, settings):
-    """owner+1@ and owner+2@ land in owner@'s mailbox at most providers: one limit for all."""
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-email": "1/h"}
-    sending.post(Client(), SIGNUP, signup_form(username="first", email="owner+1@example.com"), REMOTE_ADDR="203.0.113.1")
-
-    second = sending.post(Client(), SIGNUP, signup_form(username="second", email=" Owner+2@Example.com"), REMOTE_ADDR="203.0.113.2")
-
-    assert_throttled(second)
-    assert len(sending.outbox) == 1
-
-
-def test_password_reset_is_throttled_per_address_and_per_client(db, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"password-reset-email": "1/h", "password-reset-client": "2/h"}
-    UserFactory(username="owner", email="owner@example.com")
-    UserFactory(username="other", email="other@example.com")
-
-    first = sending.post(Client(), RESET, {"email": "owner@example.com"}, REMOTE_ADDR="203.0.113.1")
-    same_address = sending.post(Client(), RESET, {"email": "Owner@Example.com"}, REMOTE_ADDR="203.0.113.2")
-    other_address = sending.post(Client(), RESET, {"email": "other@example.com"}, REMOTE_ADDR="203.0.113.1")
-    same_client = sending.post(Client(), RESET, {"email": "nobody@example.com"}, REMOTE_ADDR="203.0.113.1")
-
-    assert first.status_code == other_address.status_code == 302
-    assert_throttled(same_address)
-    assert_throttled(same_client)
-    assert [message.to for message in sending.outbox] == [["owner@example.com"], ["other@example.com"]]
-
-
-def test_the_signup_throttle_counts_ipv4_clients_seen_through_an_ipv6_socket_apart(db, sending, settings):
-    """A server bound to [::] sees IPv4 clients as ::ffff:a.b.c.d; they all share one /64."""
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
-    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="::ffff:203.0.113.1")
-
-    other_client = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="::ffff:198.51.100.9")
-    same_client = sending.post(Client(), SIGNUP, signup_form(username="third", email="third@example.com"), REMOTE_ADDR="203.0.113.1")
-
-    assert other_client.status_code == 302
-    assert_throttled(same_client)
-
-
-def test_the_resend_button_is_throttled_per_account(client, db, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"confirmation-resend": "2/h"}
-    client.force_login(UserFactory(username="malee", email_verified_at=None))
-    for _attempt in range(2):
-        assert sending.post(client, RESEND).status_code == 302
-
-    third = sending.post(client, RESEND, REMOTE_ADDR="198.51.100.7")
-
-    assert third.status_code == 429
-    assert THROTTLED in third.content.decode()
-    assert "Send the link again" in third.content.decode()
-    assert len(sending.outbox) == 2
-
-
-def test_the_email_change_is_throttled_per_account(client, buyer, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"email-change": "1/h"}
-    client.force_login(buyer)
-    sending.post(client, PROFILE, profile_form(email="first@mail.example"))
-    sent = len(sending.outbox)
-
-    again = sending.post(client, PROFILE, profile_form(email="second@mail.example", first_name="Malee"))
-    names_only = sending.post(client, PROFILE, profile_form(email="first@mail.example", first_name="Malee"))
-
-    assert_throttled(again)
-    assert names_only.status_code == 302, "names and language are not throttled"
-    buyer.refresh_from_db()
-    assert buyer.pending_email == "first@mail.example" and buyer.first_name == "Malee"
-    assert len(sending.outbox) == sent
-
-
-def test_the_signup_throttle_counts_an_ipv6_client_by_its_network(db, sending, settings):
-    settings.RATE_LIMITS = settings.RATE_LIMITS | {"signup-client": "1/h"}
-    sending.post(Client(), SIGNUP, signup_form(username="first", email="first@example.com"), REMOTE_ADDR="2001:db8:1:2::10")
-
-    same_network = sending.post(Client(), SIGNUP, signup_form(username="second", email="second@example.com"), REMOTE_ADDR="2001:db8:1:2:ffff::1")
-
-    assert same_network.status_code == 429
-    assert len(sending.outbox) == 1
-
-
 def test_the_profile_offers_the_link_for_a_pending_address_again(client, buyer, sending):
     client.force_login(buyer)
-    sending.post(client, PROFILE, profile_form(email="new@mail.example"))
+    sending.post(client, PROFILE, profile_form_data(email="new@mail.example"))
 
     body = client.get(PROFILE).content.decode()
     again = sending.post(client, RESEND, {"next": PROFILE})
@@ -471,7 +340,7 @@ def test_a_link_opened_in_another_browser_confirms_nothing_until_one_logs_in_as_
     """The link proves the address, not who made the account: someone may sign up with another
     person's address and wait for its owner to click. Only the browser that signed up, or someone
     logged in as the account, confirms."""
-    sending.post(Client(), SIGNUP, signup_form(username="stranger", email="owner@mail.example"))
+    sending.post(Client(), SIGNUP, signup_form_data(username="stranger", email="owner@mail.example"))
     link = confirmation_link_in(sending.outbox[0])
     owners_browser = Client()
 
@@ -487,6 +356,6 @@ def test_a_link_opened_in_another_browser_confirms_nothing_until_one_logs_in_as_
 
     # Whoever knows the account's password may log in and confirm.
     logged_in = Client()
-    logged_in.post("/accounts/login/", {"username": "stranger", "password": GOOD_PASSWORD})
+    logged_in.post("/accounts/login/", {"username": "stranger", "password": NEW_PASSWORD})
     assert logged_in.post(link).status_code == 302
     assert User.objects.get(username="stranger").email_verified

@@ -1,17 +1,15 @@
-"""Search fixes after review: kana spelled either way, kanji found by their reading, certification
-words whatever the language of whoever saved, cached results renewed once the documents are
-rewritten, and a full reindex that never overwrites a newer document."""
+"""The search documents (catalogue/search_index.py): kana spelled either way, kanji found by their
+reading, certification words whatever the language of whoever saved, cached results renewed once
+the documents are rewritten, and a full reindex that never overwrites a newer document."""
 
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
 from django.utils import translation
 
 from catalogue import search_index, services
 from catalogue.models import Certification, Product
-from tests.catalogue.search_fixtures import make_listing, search_catalogue  # noqa: F401 - fixtures
-from tests.catalogue.test_search import results
+from tests.catalogue.search_data import results
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,15 @@ from events.models import (
     StallAssignment,
     Zone,
 )
-from tests.catalogue.factories import ProductFactory
-from tests.events.conftest_organiser import log_in
-from tests.factories import EventFactory, OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    OrganiserFactory,
+    ProducerFactory,
+    ProducerMembershipFactory,
+    ProductFactory,
+    UserFactory,
+    log_in,
+)
 
 ACCEPTED = StallApplication.State.ACCEPTED
 

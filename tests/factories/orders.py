@@ -1,20 +1,20 @@
-"""Builders for the marketplace tests: shops with their sales terms, published listings, stalls at
-events, carts and placed orders. Listings, carts and orders are made through the services, so the
-tests start from states the site itself can reach."""
+"""Orders: shops with their sales terms, published listings, carts and placed orders, made
+through the services, so the tests start from states the site itself can reach."""
 
 import re
 from decimal import Decimal
 
 from accounts.models import User
 from catalogue.models import Product
-from events.models import Event, Stall, StallApplication, StallAssignment, Zone
+from events.models import Event
 from orders import services
 from orders.models import Cart, DeliveryMethod, Order, PaymentMethod, SalesTerms
 from producers.models import Producer, ProducerMembership
-from tests.catalogue.factories import ProductFactory
-from tests.factories import EventFactory, ProducerFactory, ProducerMembershipFactory, UserFactory
 
-BACKEND = "accounts.backends.UsernameOrEmailBackend"
+from .accounts import UserFactory
+from .catalogue import ProductFactory
+from .producers import ProducerFactory, ProducerMembershipFactory
+
 ORDER_NUMBER = re.compile(r"^OT\d{6}-[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$")
 
 ADDRESS = {
@@ -28,11 +28,6 @@ ADDRESS = {
     "postcode": "32000",
     "country": "TH",
 }
-
-
-def log_in(client, user: User):
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def make_shop(*, terms: dict | None = None, **fields) -> Producer:
@@ -71,19 +66,6 @@ def listing(producer: Producer, **fields) -> Product:
     fields.setdefault("stock", 10)
     fields.setdefault("weight_grams", 200)
     return ProductFactory(producer=producer, status=Product.Status.PUBLISHED, **fields)
-
-
-def stall_at(event: Event, producer: Producer, *, code: str = "A-01") -> StallAssignment:
-    """Give `producer` a stall at `event` (an accepted application and its assignment)."""
-    zone, _created = Zone.objects.get_or_create(event=event, code="A", defaults={"name": "Silk and textiles"})
-    stall = Stall.objects.create(event=event, zone=zone, code=code, x=Decimal("0"), y=Decimal("0"))
-    application = StallApplication.objects.create(event=event, producer=producer, state=StallApplication.State.ACCEPTED)
-    return StallAssignment.objects.create(event=event, stall=stall, application=application, producer=producer)
-
-
-def published_event(**fields) -> Event:
-    fields.setdefault("status", Event.Status.PUBLISHED)
-    return EventFactory(**fields)
 
 
 def cart_of(user: User) -> Cart:

@@ -30,8 +30,8 @@ from catalogue.filters import ProducerFilter, ProductFilter
 from catalogue.models import Category
 from places.models import Place
 from tests.producers import imagefiles
-from tests.site.authorization_world import ROLES, client_as, db, fingerprint, fingerprint_changes, media_root, world  # noqa: F401
-from tests.site.test_authorization_matrix import MATRIX, url_of
+from tests.site.authorization.matrix import MATRIX, url_of
+from tests.site.authorization.world import ROLES, client_as, fingerprint, fingerprint_changes
 
 PAGE_EXAMPLES = 8
 LISTING_EXAMPLES = 40

@@ -13,8 +13,7 @@ from django.utils import translation
 
 from events import services
 from events.models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment
-from tests.events.conftest_organiser import log_in
-from tests.factories import UserFactory
+from tests.factories import log_in
 
 ACCEPTED = StallApplication.State.ACCEPTED
 STALL_FORM_FIELDS = ("code", "zone", "x", "y", "width", "depth", "fee", "has_power", "is_corner", "is_double")

@@ -1,0 +1,117 @@
+"""Orders in the Django admin, for staff to look things up: each order with its lines, its
+history and its transfer slips, the buyers' reviews, and each producer's sales terms. Nothing is edited
+here by hand: an order's state, prices and totals change only through the services, which record
+who moved it, return its stock and tell the buyer and the producer. The one staff action is the
+expiry the system itself runs (`manage.py expire_orders`), for the selected orders."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Order, OrderEvent, OrderLine, PaymentSlip, Review, SalesTerms, ShippingBand
+
+
+class ReadOnlyAdminMixin:
+    """Look, don't touch: no adding, changing or deleting (the change page shows the fields)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class LineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ("product_name", "product", "unit_price", "quantity", "line_total")
+    raw_id_fields = ("product",)
+
+
+class HistoryInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("at", "from_state", "to_state", "by", "note")
+    verbose_name = _("change")
+    verbose_name_plural = _("history")
+
+
+class SlipInline(ReadOnlyInline):
+    """The slip's image is private: it opens through the order's slip page, which lets staff in."""
+
+    model = PaymentSlip
+    fields = ("uploaded_at", "state", "note", "reviewed_at", "image_link")
+    readonly_fields = ("image_link",)
+
+    @admin.display(description=_("transfer slip"))
+    def image_link(self, slip):
+        url = reverse("orders:order_slip", kwargs={"number": slip.order.number, "slip_id": slip.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order")
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "producer", "buyer", "state", "total", "currency", "payment_method", "delivery_method", "created_at")
+    list_filter = ("state", "payment_method", "delivery_method", "currency")
+    search_fields = ("number", "buyer__username", "buyer__email", "ship_name", "ship_email", "producer__name", "producer__name_en")
+    list_select_related = ("producer", "buyer")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("buyer", "producer", "pickup_event")
+    exclude = ("checkout_token",)
+    inlines = [LineInline, SlipInline, HistoryInline]
+    actions = ["expire_selected"]
+
+    def has_expire_permission(self, request):
+        return request.user.has_perm("orders.change_order")
+
+    @admin.action(description=_("Cancel the selected orders that are past their time to pay"), permissions=["expire"])
+    def expire_selected(self, request, queryset):
+        expired = 0
+        for order in queryset.filter(state=Order.State.PENDING_PAYMENT):
+            if services.order_expire_if_due(order).state == Order.State.CANCELLED:
+                expired += 1
+        self.message_user(request, ngettext("%d order cancelled.", "%d orders cancelled.", expired) % expired)
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("product", "buyer", "rating", "created_at")
+    list_filter = ("rating",)
+    search_fields = ("product__name_en", "buyer__username", "text")
+    list_select_related = ("product", "buyer")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("line", "product", "buyer")
+
+
+class ShippingBandInline(ReadOnlyInline):
+    model = ShippingBand
+    fields = ("max_weight_grams", "price")
+
+
+@admin.register(SalesTerms)
+class SalesTermsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A producer's managers set these in the dashboard."""
+
+    list_display = (
+        "producer", "accepts_bank_transfer", "accepts_promptpay", "accepts_cash_on_delivery", "accepts_pay_at_stall",
+        "flat_shipping_rate", "unpaid_expiry_hours",
+    )
+    list_filter = ("accepts_bank_transfer", "accepts_promptpay", "accepts_cash_on_delivery", "accepts_pay_at_stall")
+    search_fields = ("producer__name", "producer__name_en")
+    list_select_related = ("producer",)
+    raw_id_fields = ("producer",)
+    inlines = [ShippingBandInline]
