@@ -105,7 +105,7 @@ def place_child_get_or_create(*, parent: Place, name_en: str, name_local: str = 
         # A name typed in Thai (or another script) is the local name; English falls back to it.
         name_local = name_en
     key = (name_en or name_local).casefold()
-    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
     code = f"{parent.code}-{digest}"
     existing = Place.objects.filter(country=parent.country, level=level, code=code).first()
     if existing:

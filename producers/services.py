@@ -343,7 +343,7 @@ def membership_set_role(*, producer: Producer, by: User, membership_id: int, rol
 # for staff. The Producer's own fields always hold the details in force (what checkout and the
 # order pages read); a change waiting for review lives in its PayoutChange row until decided.
 
-PAYOUT_PASSWORD_FAILURES_KEY = "producers:payout-password-failures:{user_id}"
+PAYOUT_PASSWORD_FAILURES_KEY = "producers:payout-password-failures:{user_id}"  # noqa: S105 - a cache key
 
 
 def payout_review_days() -> int:

@@ -208,7 +208,7 @@ def _xlsx_records(data: bytes):
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
         raise _not_a_table(_("This Excel file cannot be read; save it again as an Excel workbook (.xlsx).")) from None
     try:
         if not workbook.worksheets:
@@ -219,7 +219,7 @@ def _xlsx_records(data: bytes):
                 yield line, [_cell_text(value) for value in values]
         except ValidationError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - the same, met while reading the rows
             raise _not_a_table(_("This Excel file cannot be read; save it again as an Excel workbook (.xlsx).")) from None
     finally:
         workbook.close()

@@ -23,7 +23,7 @@ from ..models import BuyerAddress, DeliveryMethod, Order, OrderLine, PaymentSlip
 from ..payments import provider_for
 from ..selectors import buyer_order, buyer_orders, cart_groups, checkout_options, favourites, may_review, viewable_slip
 
-CHECKOUT_TOKEN_KEY = "checkout_token"
+CHECKOUT_TOKEN_KEY = "checkout_token"  # noqa: S105 - a session key
 
 # Slip uploads a buyer may send, against an account or a script filling the producer's inbox
 # (each slip mails the producer) and the storage: per account, and per order.

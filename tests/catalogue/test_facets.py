@@ -12,7 +12,7 @@ from catalogue import search, selectors
 from catalogue.facets import FILTERS, SORTS, CatalogueFilter, Choice, Facet, search_columns
 from catalogue.filters import ProductFilter, filterset_class
 from catalogue.models import Product
-from tests.catalogue.factories import ProductFactory, minutes_ago
+from tests.factories import ProductFactory, minutes_ago
 
 
 def test_the_filterset_has_one_filter_per_declaration_in_the_url_contracts_order():
