@@ -17,6 +17,7 @@ from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberR
 
 from .. import services
 from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
+from ..lifecycles import ORDER_LIFECYCLE
 from ..models import Order, SalesTerms
 from ..selectors import order_counts, producer_order, producer_orders
 
@@ -77,7 +78,7 @@ class ProducerOrderDetailView(ProducerOrderMixin, TemplateView):
             "order": order,
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
-            "transitions": sorted(services.TRANSITIONS.get(order.state, set())),
+            "transitions": ORDER_LIFECYCLE.targets(order.state),
         }
 
     def post(self, request, number: str):
