@@ -1,0 +1,185 @@
+"""An event's layout: zones, blocks of stalls, a copied layout, finding and editing one stall."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.views import add_service_errors
+
+from ... import selectors, services
+from ...forms import LayoutCopyForm, StallFindForm, StallForm, StallGridForm, ZoneForm
+from ...models import Stall, StallAssignment, Zone
+from ..mixins import EventOrganiserRequiredMixin
+from .common import _error_messages
+
+
+class LayoutView(EventOrganiserRequiredMixin, TemplateView):
+    """Zones (new or edited), the stall grid generator, and copying the layout of another event."""
+
+    template_name = "events/manage/layout.html"
+
+    def edited_zone(self, value) -> Zone | None:
+        value = str(value or "")
+        if not value.isdigit():
+            return None
+        return Zone.objects.filter(event=self.event, pk=int(value)).first()
+
+    def get_context_data(self, **kwargs):
+        zone = self.edited_zone(self.request.GET.get("zone"))
+        sources = selectors.layout_sources(user=self.request.user, event=self.event)
+        zones = selectors.layout_zones(event=self.event)
+        return super().get_context_data(**kwargs) | {
+            "zones": zones,
+            "stall_count": sum(z.stall_count for z in zones),
+            "edited_zone": kwargs.get("edited_zone", zone),
+            "zone_form": kwargs.get("zone_form") or ZoneForm(instance=copy.copy(zone) if zone else None),
+            "grid_form": kwargs.get("grid_form")
+            or StallGridForm(event=self.event, initial={"zone": zone or (zones[-1] if zones else None), "origin_y": selectors.next_block_top(event=self.event)}),
+            "copy_form": kwargs.get("copy_form") or LayoutCopyForm(sources=sources),
+            "can_copy": not zones and sources.exists(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        if action == "zone":
+            return self.save_zone(request)
+        if action == "grid":
+            return self.make_grid(request)
+        if action == "copy":
+            return self.copy_layout(request)
+        messages.error(request, _("Unknown action."))
+        return redirect("events:organiser_layout", slug=self.event.slug)
+
+    def save_zone(self, request):
+        zone = self.edited_zone(request.POST.get("zone_id"))
+        form = ZoneForm(request.POST, instance=copy.copy(zone) if zone else Zone(event=self.event))
+        if form.is_valid():
+            try:
+                saved = services.zone_save(event=self.event, by=request.user, zone=zone, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Zone %(code)s saved.") % {"code": saved.code})
+                return redirect("events:organiser_layout", slug=self.event.slug)
+        return self.render_to_response(self.get_context_data(zone_form=form, edited_zone=zone))
+
+    def make_grid(self, request):
+        form = StallGridForm(request.POST, event=self.event)
+        if form.is_valid():
+            try:
+                stalls = services.stall_grid_create(event=self.event, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
+                        "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
+                        len(stalls),
+                    )
+                    % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
+                )
+                return redirect("events:organiser_layout", slug=self.event.slug)
+        return self.render_to_response(self.get_context_data(grid_form=form))
+
+    def copy_layout(self, request):
+        form = LayoutCopyForm(request.POST, sources=selectors.layout_sources(user=request.user, event=self.event))
+        if form.is_valid():
+            source = form.cleaned_data["source"]
+            try:
+                count = services.layout_copy(source=source, target=self.event, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
+                    % {"event": source.display_name, "count": count},
+                )
+                return redirect("events:organiser_layout", slug=self.event.slug)
+        return self.render_to_response(self.get_context_data(copy_form=form))
+
+
+class StallFindView(EventOrganiserRequiredMixin, View):
+    """`?code=B-12` from the layout page: to that stall's page, or back with a message."""
+
+    def get(self, request, *args, **kwargs):
+        form = StallFindForm(request.GET)
+        back = reverse("events:organiser_layout", args=[self.event.slug]) + "#stall-find"
+        if not form.is_valid():
+            messages.error(request, _("Type the code of a stall, such as B-12."))
+            return redirect(back)
+        code = form.cleaned_data["code"]
+        stalls = Stall.objects.filter(event=self.event)
+        stall = stalls.filter(code=code).first()
+        if stall is None:
+            # b-12 for B-12, when only one stall's code differs only in case.
+            matches = list(stalls.filter(code__iexact=code)[:2])
+            stall = matches[0] if len(matches) == 1 else None
+        if stall is None:
+            messages.error(request, _("This event has no stall %(code)s.") % {"code": code})
+            return redirect(back)
+        return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+
+
+class StallEditView(EventOrganiserRequiredMixin, TemplateView):
+    """One stall of the event: `action=save` changes its code, zone, place, size, fee and
+    features; `action=delete` (with `confirm` ticked) deletes it, which is refused while a
+    producer holds it or a proposal under review gives it away. A stall of another event is a 404."""
+
+    template_name = "events/manage/stall_edit.html"
+
+    def get_stall(self) -> Stall:
+        return get_object_or_404(Stall.objects.filter(event=self.event).select_related("event", "zone"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        stall = kwargs.get("stall") or self.get_stall()
+        holder = StallAssignment.objects.filter(stall=stall).select_related("producer").first()
+        return super().get_context_data(**kwargs) | {
+            "stall": stall,
+            "holder": holder,
+            "form": kwargs.get("form") or StallForm(instance=copy.copy(stall), event=self.event),
+        }
+
+    def post(self, request, *args, **kwargs):
+        stall = self.get_stall()
+        action = request.POST.get("action", "")
+        if action == "save":
+            return self.save_stall(request, stall)
+        if action == "delete":
+            return self.delete_stall(request, stall)
+        messages.error(request, _("Unknown action."))
+        return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+
+    def save_stall(self, request, stall: Stall):
+        # A copy, so the page's heading keeps the saved code while the form shows its errors.
+        form = StallForm(request.POST, instance=copy.copy(stall), event=self.event)
+        if form.is_valid():
+            try:
+                saved = services.stall_update(stall=stall, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Stall %(code)s saved.") % {"code": saved.code})
+                return redirect("events:organiser_layout", slug=self.event.slug)
+        return self.render_to_response(self.get_context_data(stall=stall, form=form))
+
+    def delete_stall(self, request, stall: Stall):
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("Tick the box to confirm that stall %(code)s is to be deleted.") % {"code": stall.code})
+            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+        try:
+            services.stall_delete(stall=stall, by=request.user)
+        except ValidationError as error:
+            _error_messages(request, error)
+            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+        messages.success(request, _("Stall %(code)s deleted.") % {"code": stall.code})
+        return redirect("events:organiser_layout", slug=self.event.slug)
