@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateChange
+
 from .querysets import EventQuerySet
 
 
@@ -44,6 +46,18 @@ class Event(models.Model):
     def display_name(self) -> str:
         language = (translation.get_language() or "en")[:2]
         return {"th": self.name_th, "ja": self.name_ja}.get(language) or self.name
+
+
+class EventStatusChange(StateChange):
+    """Every change of an event's status: from, to, which organiser, when (see events.lifecycles)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="status_changes")
+    from_state = models.CharField(_("from"), max_length=12, choices=Event.Status.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=Event.Status.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
 
 
 class EventOrganiser(models.Model):
@@ -135,15 +149,6 @@ class StallApplication(models.Model):
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    # The allowed moves, enforced by the database too (see the migration's trigger).
-    TRANSITIONS = {
-        "submitted": {"accepted", "waitlisted", "rejected", "withdrawn"},
-        "waitlisted": {"accepted", "rejected", "withdrawn"},
-        "accepted": {"waitlisted", "withdrawn"},
-        "rejected": set(),
-        "withdrawn": set(),
-    }
-
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="applications")
     producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="stall_applications")
     preferred_zone = models.ForeignKey(
@@ -174,16 +179,12 @@ class StallApplication(models.Model):
         indexes = [models.Index(fields=["event", "state"])]
 
 
-class ApplicationStateChange(models.Model):
-    application = models.ForeignKey(StallApplication, on_delete=models.CASCADE, related_name="state_changes")
-    from_state = models.CharField(max_length=12, choices=StallApplication.State.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=StallApplication.State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+class ApplicationStateChange(StateChange):
+    """Every change of a stall application's state (see events.lifecycles)."""
 
-    class Meta:
-        ordering = ["at", "pk"]
+    application = models.ForeignKey(StallApplication, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(_("from"), max_length=12, choices=StallApplication.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=StallApplication.State.choices)
 
 
 class StallAssignment(models.Model):

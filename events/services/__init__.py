@@ -15,7 +15,7 @@ from .assignment import (
     stall_unassign,
     stalls_swap,
 )
-from .events import EVENT_TRANSITIONS, event_create, event_set_status, event_update, require_organiser
+from .events import event_create, event_set_status, event_update, require_organiser
 from .fair_days import exhibitor_check_in, stall_fee_set
 from .layout import (
     MAX_GRID,
@@ -29,7 +29,6 @@ from .layout import (
 )
 
 __all__ = [
-    "EVENT_TRANSITIONS",
     "MAX_GRID",
     "NEED_FEATURES",
     "STALL_FIELDS",

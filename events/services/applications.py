@@ -6,14 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from producers.models import Producer, ProducerMembership
+from producers.models import Producer
 
-from ..models import ApplicationStateChange, Event, StallApplication, StallAssignment, Zone
-from .events import require_organiser
-
-
-def _is_member(producer: Producer, user) -> bool:
-    return ProducerMembership.objects.filter(producer=producer, user=user).exists()
+from ..lifecycles import APPLICATION_LIFECYCLE
+from ..models import Event, StallApplication, StallAssignment, Zone
+from ..permissions import is_member
 
 
 @transaction.atomic
@@ -22,7 +19,7 @@ def application_submit(
     needs_power: bool = False, needs_corner: bool = False, needs_double: bool = False, note: str = "",
 ) -> StallApplication:
     """A producer applies for a stall while applications are open (one live application each)."""
-    if not _is_member(producer, by):
+    if not is_member(producer, by):
         raise PermissionDenied
     if producer.state != Producer.State.VERIFIED:
         raise ValidationError(_("Your group must be verified before it can apply."))
@@ -44,7 +41,7 @@ def application_submit(
     except IntegrityError:
         raise ValidationError(_("Your group has applied for this event already.")) from None
     application.products.set(products)
-    ApplicationStateChange.objects.create(application=application, from_state="", to_state=application.state, by=by)
+    APPLICATION_LIFECYCLE.start(application, by=by)
     return application
 
 
@@ -52,29 +49,19 @@ def application_submit(
 def application_transition(*, application: StallApplication, to_state: str, by: User, note: str = "") -> StallApplication:
     """Accept, waitlist, reject (organisers) or withdraw (the producer's members, or organisers).
 
-    Follows StallApplication.TRANSITIONS (the database refuses any other move too). Leaving
+    Follows APPLICATION_LIFECYCLE (the database refuses any other move too). Leaving
     "accepted" gives back the stall. Raises PermissionDenied or ValidationError.
     """
     # The application row only: its event and producer stay free for other organisers' changes.
     application = StallApplication.objects.select_for_update(of=("self",)).select_related("event", "producer").get(pk=application.pk)
-    if to_state == StallApplication.State.WITHDRAWN and _is_member(application.producer, by):
-        pass
-    else:
-        require_organiser(event=application.event, user=by)
-    if to_state not in StallApplication.TRANSITIONS.get(application.state, set()):
-        raise ValidationError(
-            _("An application that is %(from)s cannot become %(to)s.")
-            % {"from": application.get_state_display(), "to": StallApplication.State(to_state).label if to_state in StallApplication.State.values else to_state}
-        )
-    from_state = application.state
+    APPLICATION_LIFECYCLE.authorise(application, to=to_state, by=by)
+    from_state = APPLICATION_LIFECYCLE.check(application, to=to_state, by=by)
     if from_state == StallApplication.State.ACCEPTED:
         if application.event.starts_on <= timezone.localdate():
             # The stall, its fee and check-in are the fair's record once it has begun.
             raise ValidationError(_("The event has begun: a stall can no longer be given up here. Ask the organisers."))
         StallAssignment.objects.filter(application=application).delete()
-    application.state = to_state
-    application.save(update_fields=["state", "updated_at"])
-    ApplicationStateChange.objects.create(application=application, from_state=from_state, to_state=to_state, by=by, note=note.strip())
+    APPLICATION_LIFECYCLE.record(application, to=to_state, by=by, note=note)
     return application
 
 

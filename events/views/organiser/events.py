@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -14,22 +13,9 @@ from core.views import add_service_errors
 
 from ... import selectors, services
 from ...forms import EventForm, EventStatusForm
-from ...models import Event
+from ...lifecycles import EVENT_LIFECYCLE
 from ..mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
 from .common import _error_messages, _form_error_messages
-
-S = Event.Status
-# The buttons that move an event on, the usual next step first.
-STATUS_ACTIONS = {
-    (S.DRAFT, S.OPEN): gettext_lazy("Open applications"),
-    (S.OPEN, S.CLOSED): gettext_lazy("Close applications"),
-    (S.OPEN, S.DRAFT): gettext_lazy("Back to draft"),
-    (S.CLOSED, S.PUBLISHED): gettext_lazy("Publish the floor plan"),
-    (S.CLOSED, S.OPEN): gettext_lazy("Reopen applications"),
-    (S.PUBLISHED, S.FINISHED): gettext_lazy("Mark as finished"),
-    (S.PUBLISHED, S.CLOSED): gettext_lazy("Unpublish"),
-}
-
 
 class OrganiserHomeView(OrganiserRequiredMixin, TemplateView):
     """The organiser's events, and a form for a new one (a draft, with its creator as organiser)."""
@@ -61,11 +47,9 @@ class EventOverviewView(EventOrganiserRequiredMixin, TemplateView):
     template_name = "events/manage/event_overview.html"
 
     def get_context_data(self, **kwargs):
-        allowed = services.EVENT_TRANSITIONS.get(self.event.status, set())
-        actions = [(to, label) for (current, to), label in STATUS_ACTIONS.items() if current == self.event.status and to in allowed]
         return super().get_context_data(**kwargs) | {
             "counts": selectors.event_counts(event=self.event),
-            "status_actions": actions,
+            "status_actions": EVENT_LIFECYCLE.actions(self.event.status),
         }
 
 
