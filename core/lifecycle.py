@@ -14,7 +14,7 @@ written to (a subclass of ``core.models.StateChange``). Services move a row with
 
 The caller holds the row's lock (``transition`` takes it) and an open transaction, so the state
 and its history are written together or not at all. Pages ask the same declaration which moves
-to offer (``targets``, ``actions``), and a test compares it with the database's own rules where
+to offer (``targets``, ``sources``, ``actions``), and a test compares it with the database's own rules where
 the database has some (the stall applications' trigger).
 
 A rule is a callable ``(row, by) -> bool``; a gate is ``(row, by, to) -> bool``. Either may raise
@@ -84,6 +84,10 @@ class Lifecycle:
     def targets(self, source: str) -> list[str]:
         """The states a row in `source` may move to, in the order they are declared."""
         return [move.target for move in self.moves.values() if move.source == source]
+
+    def sources(self, target: str) -> list[str]:
+        """The states from which a row may move to `target`, in the order they are declared."""
+        return [move.source for move in self.moves.values() if move.target == target]
 
     def actions(self, source: str) -> list[tuple[str, str]]:
         """(target, button label) of the labelled moves from `source`, in declaration order."""

@@ -16,6 +16,7 @@ from catalogue.models import Product
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
+from ..lifecycles import APPLICATION_LIFECYCLE
 from ..models import Event, StallApplication, Zone
 from ..selectors import producer_applications
 
@@ -41,7 +42,10 @@ class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
     template_name = "events/dashboard/application_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {"today": timezone.localdate()}
+        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {
+            "today": timezone.localdate(),
+            "withdrawable": APPLICATION_LIFECYCLE.sources(StallApplication.State.WITHDRAWN),
+        }
 
 
 class ApplyView(ProducerMemberRequiredMixin, TemplateView):

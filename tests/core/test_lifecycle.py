@@ -59,6 +59,7 @@ def test_targets_and_actions_follow_the_order_of_the_declaration():
     assert TRIAL.targets(S.DRAFT) == [S.OPEN, S.CLOSED]
     assert TRIAL.actions(S.DRAFT) == [(S.OPEN, "Open")]
     assert TRIAL.targets(S.PUBLISHED) == []
+    assert TRIAL.sources(S.OPEN) == [S.DRAFT] and TRIAL.sources(S.FINISHED) == []
     assert TRIAL.allows(S.DRAFT, S.OPEN) and not TRIAL.allows(S.OPEN, S.DRAFT)
 
 

@@ -17,6 +17,7 @@ from ...lifecycles import EVENT_LIFECYCLE
 from ..mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
 from .common import _error_messages, _form_error_messages
 
+
 class OrganiserHomeView(OrganiserRequiredMixin, TemplateView):
     """The organiser's events, and a form for a new one (a draft, with its creator as organiser)."""
 
