@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import add_service_errors
 from catalogue.models import Product
+from core.views import add_service_errors, flash_errors
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
@@ -77,8 +77,7 @@ class WithdrawView(ProducerMemberRequiredMixin, View):
         try:
             services.application_transition(application=application, to_state=StallApplication.State.WITHDRAWN, by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect("events:my_applications")

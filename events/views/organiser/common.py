@@ -1,26 +1,30 @@
-"""What the organiser's pages share: errors as messages, and the way back to a filtered page."""
+"""What the organiser's pages share: a page with several buttons, and the way back to a
+filtered page."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.generic import TemplateView
 
-from ...models import Event
+from core.views import ActionView
 
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from ..mixins import EventOrganiserRequiredMixin
 
 
-def _form_error_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
-def _back(request, name: str, event: Event):
-    """Back to the page the form was on, with its filters."""
+def back_url(request, name: str, event) -> str:
+    """The page the form was on, with its filters."""
     url = reverse(name, args=[event.slug])
     query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
+    return f"{url}?{query}" if query else url
+
+
+def cleaned_data(form) -> dict:
+    """The form's valid data, or its errors as a ValidationError (shown as messages)."""
+    if not form.is_valid():
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
+    return form.cleaned_data
+
+
+class EventActionPage(EventOrganiserRequiredMixin, ActionView, TemplateView):
+    """A page of one event whose buttons post an ``action``, dispatched to ``action_<name>``."""
+
+    http_method_names = ["get", "post", "head", "options"]

@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import add_service_errors
+from core.views import add_service_errors, flash_errors
 
 from ... import selectors, services
 from ...forms import EventForm, EventStatusForm
 from ...models import Event
 from ..mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
-from .common import _error_messages, _form_error_messages
 
 S = Event.Status
 # The buttons that move an event on, the usual next step first.
@@ -73,12 +72,12 @@ class EventStatusView(EventOrganiserRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         form = EventStatusForm(request.POST)
         if not form.is_valid():
-            _form_error_messages(request, form)
+            flash_errors(request, form)
         else:
             try:
                 event = services.event_set_status(event=self.event, by=request.user, status=form.cleaned_data["status"])
             except ValidationError as error:
-                _error_messages(request, error)
+                flash_errors(request, error)
             else:
                 messages.success(request, _("The event is now %(status)s.") % {"status": event.get_status_display()})
         return redirect("events:organiser_event", slug=self.event.slug)
