@@ -78,7 +78,7 @@ def floor_plan(event: Event) -> dict:
     max_x = max_y = Decimal(0)
     for stall in Stall.objects.filter(event=event).order_by("zone_id", "y", "x"):
         producer = holders.get(stall.pk)
-        features = " ".join(n for n, has in (("power", stall.has_power), ("corner", stall.is_corner), ("double", stall.is_double)) if has)
+        features = " ".join(stall.features)
         stalls_by_zone.setdefault(stall.zone_id, []).append(
             PlanStall(
                 code=stall.code, x=_u(stall.x), y=_u(stall.y), width=int(stall.width * SCALE), height=int(stall.depth * SCALE),

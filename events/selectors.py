@@ -8,7 +8,6 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category
 from places.models import Place
@@ -21,11 +20,10 @@ from .models import (
     Stall,
     StallApplication,
     StallAssignment,
+    StallFeature,
     Zone,
 )
 
-NEEDS = ("power", "corner", "double")
-FEATURE_LABELS = {"power": _("power"), "corner": _("corner"), "double": _("double stall")}
 PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
 DEFAULT_ZONE_COLOUR = "#7a2e8e"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -181,13 +179,9 @@ def event_applications(*, event: Event, state: str = "", category=None, province
     if province is not None:
         applications = applications.filter(producer__province=province)
     for need in needs:
-        if need in NEEDS:
-            applications = applications.filter(**{f"needs_{need}": True})
+        if need in StallFeature.values:
+            applications = applications.filter(**{StallFeature(need).need_field: True})
     return applications
-
-
-def _needs_of(application: StallApplication) -> list[str]:
-    return [need for need in NEEDS if getattr(application, f"needs_{need}")]
 
 
 def describe_applications(applications) -> list[StallApplication]:
@@ -195,14 +189,10 @@ def describe_applications(applications) -> list[StallApplication]:
     assignments were prefetched, `stall` (the stall it holds, or None)."""
     applications = list(applications)
     for application in applications:
-        application.need_labels = [FEATURE_LABELS[need] for need in _needs_of(application)]
+        application.need_labels = [need.label for need in application.needs]
         if hasattr(application, "_prefetched_objects_cache") and "assignments" in application._prefetched_objects_cache:
             application.stall = next((a.stall for a in application.assignments.all()), None)
     return applications
-
-
-def _features_of(stall: Stall) -> list[str]:
-    return [name for name, has in (("power", stall.has_power), ("corner", stall.is_corner), ("double", stall.is_double)) if has]
 
 
 @dataclass
@@ -219,7 +209,7 @@ class PlanStall:
     @cached_property
     def label(self) -> str:
         """What a screen reader says and a tooltip shows: code, features, holder, proposal."""
-        parts = [self.stall.code, *(str(FEATURE_LABELS[f]) for f in self.features)]
+        parts = [self.stall.code, *(str(feature.label) for feature in self.features)]
         if self.assignment is not None:
             parts.append(gettext("held by %(name)s") % {"name": self.assignment.producer.display_name})
         else:
@@ -276,7 +266,7 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
             top=int(stall.y * scale),
             width=max(int(stall.width * scale) - 2, 8),
             height=max(int(stall.depth * scale) - 2, 8),
-            features=_features_of(stall),
+            features=stall.features,
             assignment=holders.get(stall.pk),
             proposed=proposed.get(stall.pk),
         )
@@ -310,8 +300,7 @@ def stall_list(*, event: Event) -> list[Stall]:
     stalls = list(Stall.objects.filter(event=event).select_related("zone").prefetch_related(holders))
     for stall in stalls:
         stall.holder = stall.holders[0] if stall.holders else None
-        stall.features = _features_of(stall)
-        stall.feature_labels = [FEATURE_LABELS[feature] for feature in stall.features]
+        stall.feature_labels = [feature.label for feature in stall.features]
     stalls.sort(key=lambda s: (s.zone.code, stall_code_order(s.code)))
     return stalls
 
@@ -359,13 +348,12 @@ def event_exhibitors(*, event: Event, params) -> dict:
     """The exhibitors of an event with their stalls, searchable by name and filterable by
     category and province ("where is the silk from Khon Kaen?")."""
     from django.db.models import Exists, OuterRef, Q
+    from django.db.models.functions import Length
 
     from catalogue.models import Category, Product
     from places.models import Place
 
     from .models import StallAssignment
-
-    from django.db.models.functions import Length
 
     assignments = (
         StallAssignment.objects.filter(event=event, producer__state="verified")

@@ -10,7 +10,7 @@ from accounts.models import User
 
 from ..assignment import ApplicationInput, StallInput, assign_stalls
 from ..cache import plan_changed
-from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment
+from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature
 from .events import require_organiser
 
 # Deadlock detected, serialisation failure: the database gave up one of two crossing changes.
@@ -40,11 +40,7 @@ def refusing_crossings(service):
 
 
 def _needs_met(application: StallApplication, stall: Stall) -> bool:
-    return (
-        (not application.needs_power or stall.has_power)
-        and (not application.needs_corner or stall.is_corner)
-        and (not application.needs_double or stall.is_double)
-    )
+    return not StallFeature.unmet(application, stall)
 
 
 @refusing_crossings
@@ -143,9 +139,7 @@ def _inputs(event: Event):
     )
     app_inputs = []
     for application in applications:
-        needs = frozenset(
-            name for name, wanted in (("power", application.needs_power), ("corner", application.needs_corner), ("double", application.needs_double)) if wanted
-        )
+        needs = frozenset(feature.value for feature in application.needs)
         categories = [p.category.parent_id or p.category_id for p in application.products.all()]
         app_inputs.append(
             ApplicationInput(
@@ -159,7 +153,7 @@ def _inputs(event: Event):
     stall_inputs = [
         StallInput(
             id=s.pk, zone=s.zone_id, code=s.code,
-            features=frozenset(n for n, has in (("power", s.has_power), ("corner", s.is_corner), ("double", s.is_double)) if has),
+            features=frozenset(feature.value for feature in s.features),
         )
         for s in free
     ]

@@ -16,7 +16,7 @@ from core.views import add_service_errors, flash_errors
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
-from ..models import Event, StallApplication, Zone
+from ..models import Event, StallApplication, StallFeature, Zone
 from ..selectors import producer_applications
 
 
@@ -26,15 +26,16 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Products you will exhibit"), queryset=Product.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    needs_power = forms.BooleanField(label=gettext_lazy("I need power"), required=False)
-    needs_corner = forms.BooleanField(label=gettext_lazy("I need a corner stall"), required=False)
-    needs_double = forms.BooleanField(label=gettext_lazy("I need a double stall"), required=False)
+    # needs_power, needs_corner, …: one box per StallFeature, added in __init__ before the note.
     note = forms.CharField(label=gettext_lazy("Note to the organisers"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, event, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_zone"].queryset = event.zones.order_by("code")
         self.fields["products"].queryset = Product.objects.filter(producer=producer).exclude(status="archived").order_by("position")
+        for feature in StallFeature:
+            self.fields[feature.need_field] = forms.BooleanField(label=feature.need_form_label, required=False)
+        self.order_fields(["preferred_zone", "products", *StallFeature.need_fields(), "note"])
 
 
 class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
