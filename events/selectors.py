@@ -1,17 +1,15 @@
 """The reads of the event pages."""
 
-import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from catalogue.models import Category
 from places.models import Place
 
+from .geometry import ORGANISER_DRAWING, Drawing, FloorGeometry, PlanStall, floor_geometry
 from .models import (
     ApplicationStateChange,
     AssignmentProposal,
@@ -24,9 +22,6 @@ from .models import (
     Zone,
 )
 
-PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
-DEFAULT_ZONE_COLOUR = "#7a2e8e"
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # What a name on the organiser's pages needs of a producer (Producer.display_name), no more:
 # the plan and the lists load thousands of them.
 PRODUCER_NAME_FIELDS = ("producer__name", "producer__name_en", "producer__name_ja", "producer__own_language", "producer__slug")
@@ -196,55 +191,36 @@ def describe_applications(applications) -> list[StallApplication]:
 
 
 @dataclass
-class PlanStall:
-    stall: Stall
-    left: int
-    top: int
-    width: int
-    height: int
-    features: list[str]
-    assignment: StallAssignment | None = None
-    proposed: StallApplication | None = None
-
-    @cached_property
-    def label(self) -> str:
-        """What a screen reader says and a tooltip shows: code, features, holder, proposal."""
-        parts = [self.stall.code, *(str(feature.label) for feature in self.features)]
-        if self.assignment is not None:
-            parts.append(gettext("held by %(name)s") % {"name": self.assignment.producer.display_name})
-        else:
-            parts.append(gettext("free"))
-        if self.proposed is not None:
-            parts.append(gettext("proposed for %(name)s") % {"name": self.proposed.producer.display_name})
-        return " · ".join(parts)
-
-
-@dataclass
 class AssignmentPlan:
-    zones: list
-    stalls: list[PlanStall]
+    geometry: FloorGeometry
     waiting: list[StallApplication]  # accepted, without a stall
     proposal: AssignmentProposal | None
-    width: int
-    height: int
-    scale: int
+
+    @property
+    def zones(self) -> list[Zone]:
+        return [area.zone for area in self.geometry.zones]
+
+    @property
+    def stalls(self) -> list[PlanStall]:
+        return self.geometry.stalls
+
+    @property
+    def width(self) -> int:
+        return self.geometry.width
+
+    @property
+    def height(self) -> int:
+        return self.geometry.height
 
     @property
     def proposed_count(self) -> int:
         return sum(1 for s in self.stalls if s.proposed is not None)
 
 
-def _colour(zone: Zone) -> str:
-    return zone.colour if _COLOUR.match(zone.colour or "") else DEFAULT_ZONE_COLOUR
-
-
-def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
-    """The floor plan to assign on: every stall with its position in pixels, its holder and the
-    application the latest automatic proposal would put there; the accepted applications still
-    without a stall."""
-    zones = list(Zone.objects.filter(event=event).order_by("code"))
-    for zone in zones:
-        zone.plan_colour = _colour(zone)  # goes into a <style> block: only a checked #rrggbb
+def assignment_plan(*, event: Event, drawing: Drawing = ORGANISER_DRAWING) -> AssignmentPlan:
+    """The floor plan to assign on: every stall placed on the drawing (events/geometry.py) with
+    its holder and the application the latest automatic proposal would put there; the accepted
+    applications still without a stall."""
     holders = {
         a.stall_id: a
         for a in StallAssignment.objects.filter(event=event)
@@ -258,29 +234,16 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
         applications = StallApplication.objects.filter(pk__in=pairs.values()).select_related("producer", "preferred_zone")
         by_id = {a.pk: a for a in applications}
         proposed = {stall: by_id[app] for stall, app in pairs.items() if app in by_id}
-    plan_stalls, width, height = [], 0, 0
-    for stall in Stall.objects.filter(event=event).select_related("zone").order_by("zone__code", "y", "x", "pk"):
-        item = PlanStall(
-            stall=stall,
-            left=int(stall.x * scale),
-            top=int(stall.y * scale),
-            width=max(int(stall.width * scale) - 2, 8),
-            height=max(int(stall.depth * scale) - 2, 8),
-            features=stall.features,
-            assignment=holders.get(stall.pk),
-            proposed=proposed.get(stall.pk),
-        )
-        width, height = max(width, item.left + item.width), max(height, item.top + item.height)
-        plan_stalls.append(item)
+    geometry = floor_geometry(event=event, drawing=drawing, holders=holders, proposed=proposed)
+    for area in geometry.zones:
+        area.zone.plan_colour = area.colour  # goes into a <style> block: only a checked #rrggbb
     waiting = describe_applications(
         StallApplication.objects.filter(event=event, state=StallApplication.State.ACCEPTED)
         .exclude(pk__in=StallAssignment.objects.filter(event=event).values("application_id"))
         .select_related("producer", "preferred_zone")
         .order_by("-exhibited_before", "created_at", "pk")
     )
-    return AssignmentPlan(
-        zones=zones, stalls=plan_stalls, waiting=waiting, proposal=proposal, width=width + scale, height=height + scale, scale=scale
-    )
+    return AssignmentPlan(geometry=geometry, waiting=waiting, proposal=proposal)
 
 
 def event_proposals(*, event: Event) -> list[AssignmentProposal]:
