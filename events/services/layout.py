@@ -20,6 +20,7 @@ STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", *St
 
 @transaction.atomic
 def zone_save(*, event: Event, by: User, zone: Zone | None = None, **fields) -> Zone:
+    """Make a zone of the event, or change `zone` (which must be one of the event's)."""
     require_organiser(event=event, user=by)
     zone = zone or Zone(event=event)
     if zone.event_id != event.pk:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from catalogue.models import Product
-from core.views import add_service_errors, flash_errors
+from core.views import ServiceFormView, flash_errors
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
@@ -45,29 +46,30 @@ class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {"today": timezone.localdate()}
 
 
-class ApplyView(ProducerMemberRequiredMixin, TemplateView):
+class ApplyView(ProducerMemberRequiredMixin, ServiceFormView):
     template_name = "events/dashboard/apply.html"
+    form_class = ApplicationForm
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_event(self) -> Event:
-        return get_object_or_404(Event, slug=self.kwargs["slug"], status=Event.Status.OPEN)
+        if not hasattr(self, "event"):
+            self.event = get_object_or_404(Event, slug=self.kwargs["slug"], status=Event.Status.OPEN)
+        return self.event
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"event": self.get_event(), "producer": self.producer}
 
     def get_context_data(self, **kwargs):
-        event = self.get_event()
-        form = kwargs.pop("form", None) or ApplicationForm(event=event, producer=self.producer)
-        return super().get_context_data(**kwargs) | {"event": event, "form": form}
+        return super().get_context_data(**kwargs) | {"event": self.get_event()}
 
-    def post(self, request, slug: str):
-        event = self.get_event()
-        form = ApplicationForm(request.POST, event=event, producer=self.producer)
-        if form.is_valid():
-            try:
-                services.application_submit(event=event, producer=self.producer, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your application for %(event)s is sent.") % {"event": event.display_name})
-                return redirect("events:my_applications")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.application_submit(event=self.get_event(), producer=self.producer, by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form) -> str:
+        return _("Your application for %(event)s is sent.") % {"event": self.get_event().display_name}
+
+    def get_success_url(self) -> str:
+        return reverse("events:my_applications")
 
 
 class WithdrawView(ProducerMemberRequiredMixin, View):

@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from core.views import add_service_errors
-
 from ... import selectors, services
 from ...forms import LayoutCopyForm, StallFindForm, StallForm, StallGridForm, ZoneForm
 from ...models import Stall, StallAssignment, Zone
@@ -53,52 +51,36 @@ class LayoutView(EventActionPage):
     def action_zone(self, request, *args, **kwargs):
         zone = self.edited_zone(request.POST.get("zone_id"))
         form = ZoneForm(request.POST, instance=copy.copy(zone) if zone else Zone(event=self.event))
-        if form.is_valid():
-            try:
-                saved = services.zone_save(event=self.event, by=request.user, zone=zone, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Zone %(code)s saved.") % {"code": saved.code})
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(zone_form=form, edited_zone=zone))
+        return self.form_action(
+            form,
+            perform=lambda data: services.zone_save(event=self.event, by=request.user, zone=zone, **data),
+            message=lambda saved: _("Zone %(code)s saved.") % {"code": saved.code},
+            context={"zone_form": form, "edited_zone": zone},
+        )
 
     def action_grid(self, request, *args, **kwargs):
         form = StallGridForm(request.POST, event=self.event)
-        if form.is_valid():
-            try:
-                stalls = services.stall_grid_create(event=self.event, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
-                        "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
-                        len(stalls),
-                    )
-                    % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
-                )
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(grid_form=form))
+        return self.form_action(
+            form,
+            perform=lambda data: services.stall_grid_create(event=self.event, by=request.user, **data),
+            message=lambda stalls: ngettext(
+                "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
+                "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
+                len(stalls),
+            )
+            % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
+            context={"grid_form": form},
+        )
 
     def action_copy(self, request, *args, **kwargs):
         form = LayoutCopyForm(request.POST, sources=selectors.layout_sources(user=request.user, event=self.event))
-        if form.is_valid():
-            source = form.cleaned_data["source"]
-            try:
-                count = services.layout_copy(source=source, target=self.event, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
-                    % {"event": source.display_name, "count": count},
-                )
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(copy_form=form))
+        return self.form_action(
+            form,
+            perform=lambda data: services.layout_copy(source=data["source"], target=self.event, by=request.user),
+            message=lambda count: ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
+            % {"event": form.cleaned_data["source"].display_name, "count": count},
+            context={"copy_form": form},
+        )
 
 
 class StallFindView(EventOrganiserRequiredMixin, View):
@@ -151,18 +133,15 @@ class StallEditView(EventActionPage):
         return reverse("events:organiser_stall", args=[self.event.slug, self.stall.pk])
 
     def action_save(self, request, *args, **kwargs):
-        stall = self.stall
         # A copy, so the page's heading keeps the saved code while the form shows its errors.
-        form = StallForm(request.POST, instance=copy.copy(stall), event=self.event)
-        if form.is_valid():
-            try:
-                saved = services.stall_update(stall=stall, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Stall %(code)s saved.") % {"code": saved.code})
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(stall=stall, form=form))
+        form = StallForm(request.POST, instance=copy.copy(self.stall), event=self.event)
+        return self.form_action(
+            form,
+            perform=lambda data: services.stall_update(stall=self.stall, by=request.user, **data),
+            message=lambda saved: _("Stall %(code)s saved.") % {"code": saved.code},
+            context={"stall": self.stall, "form": form},
+            success_url=reverse("events:organiser_layout", args=[self.event.slug]),
+        )
 
     def action_delete(self, request, *args, **kwargs):
         stall = self.stall
