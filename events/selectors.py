@@ -246,6 +246,17 @@ def assignment_plan(*, event: Event, drawing: Drawing = ORGANISER_DRAWING) -> As
     return AssignmentPlan(geometry=geometry, waiting=waiting, proposal=proposal)
 
 
+def stall_find(*, event: Event, code: str) -> Stall | None:
+    """The event's stall with this code, or the only one whose code differs from it only in case
+    (b-12 for B-12); None otherwise."""
+    stalls = Stall.objects.filter(event=event)
+    stall = stalls.filter(code=code).first()
+    if stall is None:
+        matches = list(stalls.filter(code__iexact=code)[:2])
+        stall = matches[0] if len(matches) == 1 else None
+    return stall
+
+
 def event_proposals(*, event: Event) -> list[AssignmentProposal]:
     """The event's automatic assignment proposals, latest first."""
     return list(AssignmentProposal.objects.filter(event=event).select_related("event").order_by("-created_at", "-pk"))

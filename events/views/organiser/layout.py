@@ -93,12 +93,7 @@ class StallFindView(EventOrganiserRequiredMixin, View):
             messages.error(request, _("Type the code of a stall, such as B-12."))
             return redirect(back)
         code = form.cleaned_data["code"]
-        stalls = Stall.objects.filter(event=self.event)
-        stall = stalls.filter(code=code).first()
-        if stall is None:
-            # b-12 for B-12, when only one stall's code differs only in case.
-            matches = list(stalls.filter(code__iexact=code)[:2])
-            stall = matches[0] if len(matches) == 1 else None
+        stall = selectors.stall_find(event=self.event, code=code)
         if stall is None:
             messages.error(request, _("This event has no stall %(code)s.") % {"code": code})
             return redirect(back)
