@@ -19,7 +19,6 @@ from .events import event_create, event_set_status, event_update, require_organi
 from .fair_days import exhibitor_check_in, stall_fee_set
 from .layout import (
     MAX_GRID,
-    NEED_FEATURES,
     STALL_FIELDS,
     layout_copy,
     stall_delete,
@@ -30,7 +29,6 @@ from .layout import (
 
 __all__ = [
     "MAX_GRID",
-    "NEED_FEATURES",
     "STALL_FIELDS",
     "application_submit",
     "application_transition",

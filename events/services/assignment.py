@@ -1,25 +1,49 @@
 """Giving stalls to accepted applications: by hand on the plan, or by an automatic proposal."""
 
+import functools
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from ..assignment import ApplicationInput, StallInput, assign_stalls
 from ..cache import plan_changed
-from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment
+from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature
 from .events import require_organiser
+
+# Deadlock detected, serialisation failure: the database gave up one of two crossing changes.
+CONFLICT_SQLSTATES = {"40P01", "40001"}
+
+
+def _crossing_message() -> str:
+    return _("Another organiser changed these stalls at the same moment: look at the plan again.")
+
+
+def refusing_crossings(service):
+    """Wrap a change of the plan so that two organisers' changes crossing in the database (a
+    deadlock it broke, a serialisation failure) come back as a ValidationError saying so, with
+    nothing saved. Any other database failure is left as it is. Goes outside the transaction,
+    which has rolled back by then."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in CONFLICT_SQLSTATES:
+                raise
+            raise ValidationError(_crossing_message()) from None
+
+    return wrapper
 
 
 def _needs_met(application: StallApplication, stall: Stall) -> bool:
-    return (
-        (not application.needs_power or stall.has_power)
-        and (not application.needs_corner or stall.is_corner)
-        and (not application.needs_double or stall.is_double)
-    )
+    return not StallFeature.unmet(application, stall)
 
 
+@refusing_crossings
 @transaction.atomic
 def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> StallAssignment:
     """Give a stall to an accepted application, by hand.
@@ -57,12 +81,15 @@ def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> St
         raise ValidationError(_("%(name)s has a stall already: move it instead.") % {"name": application.producer.display_name}) from None
 
 
+@refusing_crossings
 @transaction.atomic
 def stall_unassign(*, assignment: StallAssignment, by: User) -> None:
+    """Take a stall back from its producer, whose application waits for a stall again."""
     require_organiser(event=assignment.event, user=by)
     assignment.delete()
 
 
+@refusing_crossings
 @transaction.atomic
 def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
     """Swap the producers of two stalls (or move one into an empty stall), in one transaction."""
@@ -99,7 +126,7 @@ def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
                     fee_state=holder.fee_state, checked_in_at=holder.checked_in_at, assigned_by=by,
                 )
     except IntegrityError:
-        raise ValidationError(_("Another organiser changed these stalls at the same moment: look at the plan again.")) from None
+        raise ValidationError(_crossing_message()) from None
 
 
 def _inputs(event: Event):
@@ -112,9 +139,7 @@ def _inputs(event: Event):
     )
     app_inputs = []
     for application in applications:
-        needs = frozenset(
-            name for name, wanted in (("power", application.needs_power), ("corner", application.needs_corner), ("double", application.needs_double)) if wanted
-        )
+        needs = frozenset(feature.value for feature in application.needs)
         categories = [p.category.parent_id or p.category_id for p in application.products.all()]
         app_inputs.append(
             ApplicationInput(
@@ -128,7 +153,7 @@ def _inputs(event: Event):
     stall_inputs = [
         StallInput(
             id=s.pk, zone=s.zone_id, code=s.code,
-            features=frozenset(n for n, has in (("power", s.has_power), ("corner", s.is_corner), ("double", s.is_double)) if has),
+            features=frozenset(feature.value for feature in s.features),
         )
         for s in free
     ]
@@ -145,14 +170,17 @@ def _inputs(event: Event):
 
 def assignment_propose(*, event: Event, by: User) -> AssignmentProposal:
     """Run the automatic assignment for the accepted applications without a stall, over the free
-    stalls; store it as a proposal to review (nothing is assigned yet)."""
+    stalls; store it as the proposal to review (nothing is assigned yet), in place of any earlier
+    proposal of the event."""
     require_organiser(event=event, user=by)
     applications, stalls, themes = _inputs(event)
     result = assign_stalls(applications, stalls, themes)
-    return AssignmentProposal.objects.create(
-        event=event, created_by=by, pairs=sorted([app, stall] for app, stall in result.pairs.items()),
-        score=result.score(applications, stalls),
-    )
+    with transaction.atomic():
+        AssignmentProposal.objects.filter(event=event).delete()
+        return AssignmentProposal.objects.create(
+            event=event, created_by=by, pairs=sorted([app, stall] for app, stall in result.pairs.items()),
+            score=result.score(applications, stalls),
+        )
 
 
 @transaction.atomic
@@ -181,5 +209,6 @@ def proposal_accept(*, proposal: AssignmentProposal, by: User) -> int:
 
 @transaction.atomic
 def proposal_discard(*, proposal: AssignmentProposal, by: User) -> None:
+    """Throw a proposal away: nothing was assigned by it."""
     require_organiser(event=proposal.event, user=by)
     proposal.delete()

@@ -23,6 +23,7 @@ def event_create(*, by: User, **fields) -> Event:
 
 @transaction.atomic
 def event_update(*, event: Event, by: User, **fields) -> Event:
+    """Change an event's names, slug, venue, place or dates (its status moves by event_set_status)."""
     require_organiser(event=event, user=by)
     for name, value in fields.items():
         setattr(event, name, value)

@@ -13,6 +13,7 @@ from .events import require_organiser
 
 @transaction.atomic
 def exhibitor_check_in(*, assignment: StallAssignment, by: User) -> StallAssignment:
+    """Record that the stall's producer has arrived (the first check-in counts; again is a no-op)."""
     require_organiser(event=assignment.event, user=by)
     if assignment.checked_in_at is None:
         assignment.checked_in_at = timezone.now()
@@ -22,6 +23,7 @@ def exhibitor_check_in(*, assignment: StallAssignment, by: User) -> StallAssignm
 
 @transaction.atomic
 def stall_fee_set(*, assignment: StallAssignment, by: User, state: str) -> StallAssignment:
+    """Record the stall fee as not invoiced, invoiced or paid; ValidationError for any other state."""
     require_organiser(event=assignment.event, user=by)
     if state not in StallAssignment.Fee.values:
         raise ValidationError(_("Unknown fee state."))

@@ -5,28 +5,22 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
 from ..cache import plan_changed
-from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, Zone
+from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
 from .events import require_organiser
 
 MAX_GRID = 40
 # What an organiser may change of one stall (never its event: the stall's assignments point at
 # the stall and its event together).
-STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", "has_power", "is_corner", "is_double"})
-# An application's need, the stall feature that meets it, and how a message names it.
-NEED_FEATURES = (
-    ("needs_power", "has_power", gettext_lazy("power")),
-    ("needs_corner", "is_corner", gettext_lazy("a corner")),
-    ("needs_double", "is_double", gettext_lazy("a double stall")),
-)
+STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", *StallFeature.stall_fields()})
 
 
 @transaction.atomic
 def zone_save(*, event: Event, by: User, zone: Zone | None = None, **fields) -> Zone:
+    """Make a zone of the event, or change `zone` (which must be one of the event's)."""
     require_organiser(event=event, user=by)
     zone = zone or Zone(event=event)
     if zone.event_id != event.pk:
@@ -71,8 +65,10 @@ def stall_grid_create(
             stalls.append(
                 Stall(
                     event=event, zone=zone, code=code, x=origin_x + column * width, y=y, width=width, depth=depth,
-                    fee=fee, is_corner=corners and column in (0, columns - 1),
-                    has_power=bool(power_every) and (number % power_every == 0),
+                    fee=fee, **{
+                        StallFeature.CORNER.stall_field: corners and column in (0, columns - 1),
+                        StallFeature.POWER.stall_field: bool(power_every) and (number % power_every == 0),
+                    },
                 )
             )
     for stall in stalls:
@@ -102,7 +98,7 @@ def layout_copy(*, source: Event, target: Event, by: User) -> int:
         zone_map[zone.pk] = copy
     stalls = [
         Stall(event=target, zone=zone_map[s.zone_id], code=s.code, x=s.x, y=s.y, width=s.width, depth=s.depth, fee=s.fee,
-              has_power=s.has_power, is_corner=s.is_corner, is_double=s.is_double)
+              **{name: getattr(s, name) for name in StallFeature.stall_fields()})
         for s in source.stalls.all()
     ]
     Stall.objects.bulk_create(stalls)
@@ -112,7 +108,7 @@ def layout_copy(*, source: Event, target: Event, by: User) -> int:
 
 def _needs_unmet(application: StallApplication, stall: Stall) -> list[str]:
     """What the application needs that the stall lacks, named for a message."""
-    return [str(label) for need, feature, label in NEED_FEATURES if getattr(application, need) and not getattr(stall, feature)]
+    return [str(feature.need_label) for feature in StallFeature.unmet(application, stall)]
 
 
 def _proposed_applications(stall: Stall) -> list[StallApplication]:

@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
+
+from core.views import flash_errors
 
 from ... import selectors, services
 from ...forms import BULK_STATES, ApplicationBulkForm, ApplicationFilterForm
 from ...models import StallApplication
 from ..mixins import EventOrganiserRequiredMixin
-from .common import _back, _form_error_messages
+from .common import back_url
 
 APPLICATIONS_PER_PAGE = 100
 
@@ -39,8 +42,8 @@ class ApplicationsView(EventOrganiserRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ApplicationBulkForm(request.POST, event=self.event)
         if not form.is_valid():
-            _form_error_messages(request, form)
-            return _back(request, "events:organiser_applications", self.event)
+            flash_errors(request, form)
+            return redirect(back_url(request, "events:organiser_applications", self.event))
         to_state = form.cleaned_data["to_state"]
         moved, errors = services.applications_bulk_transition(
             applications=form.cleaned_data["applications"], to_state=to_state, by=request.user
@@ -53,4 +56,4 @@ class ApplicationsView(EventOrganiserRequiredMixin, TemplateView):
             )
         for error in errors:
             messages.error(request, error)
-        return _back(request, "events:organiser_applications", self.event)
+        return redirect(back_url(request, "events:organiser_applications", self.event))

@@ -1,26 +1,47 @@
-"""What the organiser's pages share: errors as messages, and the way back to a filtered page."""
+"""What the organiser's pages share: a page with several buttons, and the way back to a
+filtered page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.views.generic import TemplateView
 
-from ...models import Event
+from core.views import ActionView, add_service_errors
 
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from ..mixins import EventOrganiserRequiredMixin
 
 
-def _form_error_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
-def _back(request, name: str, event: Event):
-    """Back to the page the form was on, with its filters."""
+def back_url(request, name: str, event) -> str:
+    """The page the form was on, with its filters."""
     url = reverse(name, args=[event.slug])
     query = request.GET.urlencode()
-    return redirect(f"{url}?{query}" if query else url)
+    return f"{url}?{query}" if query else url
+
+
+def cleaned_data(form) -> dict:
+    """The form's valid data, or its errors as a ValidationError (shown as messages)."""
+    if not form.is_valid():
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
+    return form.cleaned_data
+
+
+class EventActionPage(EventOrganiserRequiredMixin, ActionView, TemplateView):
+    """A page of one event whose buttons post an ``action``, dispatched to ``action_<name>``."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def form_action(self, form, *, perform, message, context: dict, success_url: str = ""):
+        """An action that posts a form of the page: for valid data, ``perform(cleaned_data)`` calls
+        the service and ``message(result)`` says what it did, then the browser goes to
+        ``success_url`` (the page itself by default). The service's ValidationError becomes the
+        form's errors, and the page is shown again with ``context`` (the form under its name)."""
+        if form.is_valid():
+            try:
+                result = perform(form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(self.request, message(result))
+                return HttpResponseRedirect(success_url or self.get_redirect_url())
+        return self.render_to_response(self.get_context_data(**context))

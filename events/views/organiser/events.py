@@ -5,41 +5,38 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import add_service_errors
+from core.views import ServiceFormView, flash_errors
 
 from ... import selectors, services
 from ...forms import EventForm, EventStatusForm
 from ...lifecycles import EVENT_LIFECYCLE
 from ..mixins import EventOrganiserRequiredMixin, OrganiserRequiredMixin
-from .common import _error_messages, _form_error_messages
 
 
-class OrganiserHomeView(OrganiserRequiredMixin, TemplateView):
+class OrganiserHomeView(OrganiserRequiredMixin, ServiceFormView):
     """The organiser's events, and a form for a new one (a draft, with its creator as organiser)."""
 
     template_name = "events/manage/organiser_home.html"
+    form_class = EventForm
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "events": selectors.organiser_event_list(user=self.request.user),
-            "form": kwargs.get("form") or EventForm(),
-        }
+        return super().get_context_data(**kwargs) | {"events": selectors.organiser_event_list(user=self.request.user)}
 
-    def post(self, request, *args, **kwargs):
-        form = EventForm(request.POST)
-        if form.is_valid():
-            try:
-                event = services.event_create(by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Event %(name)s created as a draft.") % {"name": event.display_name})
-                return redirect("events:organiser_event", slug=event.slug)
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.event_create(by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form) -> str:
+        return _("Event %(name)s created as a draft.") % {"name": self.result.display_name}
+
+    def get_success_url(self) -> str:
+        return reverse("events:organiser_event", args=[self.result.slug])
 
 
 class EventOverviewView(EventOrganiserRequiredMixin, TemplateView):
@@ -58,32 +55,29 @@ class EventStatusView(EventOrganiserRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         form = EventStatusForm(request.POST)
         if not form.is_valid():
-            _form_error_messages(request, form)
+            flash_errors(request, form)
         else:
             try:
                 event = services.event_set_status(event=self.event, by=request.user, status=form.cleaned_data["status"])
             except ValidationError as error:
-                _error_messages(request, error)
+                flash_errors(request, error)
             else:
                 messages.success(request, _("The event is now %(status)s.") % {"status": event.get_status_display()})
         return redirect("events:organiser_event", slug=self.event.slug)
 
 
-class EventEditView(EventOrganiserRequiredMixin, TemplateView):
+class EventEditView(EventOrganiserRequiredMixin, ServiceFormView):
     template_name = "events/manage/event_form.html"
+    form_class = EventForm
+    success_message = gettext_lazy("Event saved.")
+    http_method_names = ["get", "post", "head", "options"]
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"form": kwargs.get("form") or EventForm(instance=copy.copy(self.event))}
-
-    def post(self, request, *args, **kwargs):
+    def get_form_kwargs(self):
         # A copy, so the page's own links keep the saved slug while the form shows its errors.
-        form = EventForm(request.POST, instance=copy.copy(self.event))
-        if form.is_valid():
-            try:
-                event = services.event_update(event=form.instance, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Event saved."))
-                return redirect("events:organiser_event", slug=event.slug)
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().get_form_kwargs() | {"instance": copy.copy(self.event)}
+
+    def perform(self, form):
+        return services.event_update(event=form.instance, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("events:organiser_event", args=[self.result.slug])

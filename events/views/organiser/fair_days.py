@@ -1,26 +1,27 @@
 """The days of the fair: checking exhibitors in and recording stall fees."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+
+from core.views import flash_errors
 
 from ... import selectors, services
 from ...forms import AssignmentChoiceForm
 from ...models import StallAssignment
-from ..mixins import EventOrganiserRequiredMixin
-from .common import _back, _error_messages, _form_error_messages
+from .common import EventActionPage, back_url
 
 CHECK_IN_PER_PAGE = 100
 
 
-class CheckInView(EventOrganiserRequiredMixin, TemplateView):
-    """Check exhibitors in as they arrive, and record stall fees as invoiced or paid. `?q=`
-    finds a stall by code or producer name."""
+class CheckInView(EventActionPage):
+    """Check exhibitors in as they arrive (`action=check_in`), and record stall fees as invoiced
+    or paid (`action=fee`). `?q=` finds a stall by code or producer name."""
 
     template_name = "events/manage/check_in.html"
+    actions = ("check_in", "fee")
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:100]
@@ -34,23 +35,25 @@ class CheckInView(EventOrganiserRequiredMixin, TemplateView):
             "fee_choices": StallAssignment.Fee.choices,
         }
 
+    def get_redirect_url(self) -> str:
+        return back_url(self.request, "events:organiser_check_in", self.event)
+
     def post(self, request, *args, **kwargs):
+        # The stall first: a wrong one is refused whatever the button.
         form = AssignmentChoiceForm(request.POST, event=self.event)
-        action = request.POST.get("action", "")
         if not form.is_valid():
-            _form_error_messages(request, form)
-            return _back(request, "events:organiser_check_in", self.event)
-        assignment = form.cleaned_data["assignment"]
-        names = {"code": assignment.stall.code, "name": assignment.producer.display_name}
-        try:
-            if action == "check_in":
-                services.exhibitor_check_in(assignment=assignment, by=request.user)
-                messages.success(request, _("%(name)s checked in at stall %(code)s.") % names)
-            elif action == "fee":
-                assignment = services.stall_fee_set(assignment=assignment, by=request.user, state=form.cleaned_data["fee_state"])
-                messages.success(request, _("Fee of stall %(code)s: %(state)s.") % (names | {"state": assignment.get_fee_state_display()}))
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as error:
-            _error_messages(request, error)
-        return _back(request, "events:organiser_check_in", self.event)
+            flash_errors(request, form)
+            return HttpResponseRedirect(self.get_redirect_url())
+        self.assignment, self.fee_state = form.cleaned_data["assignment"], form.cleaned_data["fee_state"]
+        return super().post(request, *args, **kwargs)
+
+    def names(self) -> dict:
+        return {"code": self.assignment.stall.code, "name": self.assignment.producer.display_name}
+
+    def action_check_in(self, request, *args, **kwargs):
+        services.exhibitor_check_in(assignment=self.assignment, by=request.user)
+        messages.success(request, _("%(name)s checked in at stall %(code)s.") % self.names())
+
+    def action_fee(self, request, *args, **kwargs):
+        assignment = services.stall_fee_set(assignment=self.assignment, by=request.user, state=self.fee_state)
+        messages.success(request, _("Fee of stall %(code)s: %(state)s.") % (self.names() | {"state": assignment.get_fee_state_display()}))

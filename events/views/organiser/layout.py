@@ -9,21 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import TemplateView
-
-from core.views import add_service_errors
 
 from ... import selectors, services
 from ...forms import LayoutCopyForm, StallFindForm, StallForm, StallGridForm, ZoneForm
 from ...models import Stall, StallAssignment, Zone
 from ..mixins import EventOrganiserRequiredMixin
-from .common import _error_messages
+from .common import EventActionPage
 
 
-class LayoutView(EventOrganiserRequiredMixin, TemplateView):
-    """Zones (new or edited), the stall grid generator, and copying the layout of another event."""
+class LayoutView(EventActionPage):
+    """Zones (new or edited), the stall grid generator, and copying the layout of another event:
+    `action=zone`, `grid` or `copy`. A form with errors is shown again on the page."""
 
     template_name = "events/manage/layout.html"
+    actions = ("zone", "grid", "copy")
 
     def edited_zone(self, value) -> Zone | None:
         value = str(value or "")
@@ -46,66 +45,42 @@ class LayoutView(EventOrganiserRequiredMixin, TemplateView):
             "can_copy": not zones and sources.exists(),
         }
 
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action", "")
-        if action == "zone":
-            return self.save_zone(request)
-        if action == "grid":
-            return self.make_grid(request)
-        if action == "copy":
-            return self.copy_layout(request)
-        messages.error(request, _("Unknown action."))
-        return redirect("events:organiser_layout", slug=self.event.slug)
+    def get_redirect_url(self) -> str:
+        return reverse("events:organiser_layout", args=[self.event.slug])
 
-    def save_zone(self, request):
+    def action_zone(self, request, *args, **kwargs):
         zone = self.edited_zone(request.POST.get("zone_id"))
         form = ZoneForm(request.POST, instance=copy.copy(zone) if zone else Zone(event=self.event))
-        if form.is_valid():
-            try:
-                saved = services.zone_save(event=self.event, by=request.user, zone=zone, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Zone %(code)s saved.") % {"code": saved.code})
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(zone_form=form, edited_zone=zone))
+        return self.form_action(
+            form,
+            perform=lambda data: services.zone_save(event=self.event, by=request.user, zone=zone, **data),
+            message=lambda saved: _("Zone %(code)s saved.") % {"code": saved.code},
+            context={"zone_form": form, "edited_zone": zone},
+        )
 
-    def make_grid(self, request):
+    def action_grid(self, request, *args, **kwargs):
         form = StallGridForm(request.POST, event=self.event)
-        if form.is_valid():
-            try:
-                stalls = services.stall_grid_create(event=self.event, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
-                        "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
-                        len(stalls),
-                    )
-                    % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
-                )
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(grid_form=form))
+        return self.form_action(
+            form,
+            perform=lambda data: services.stall_grid_create(event=self.event, by=request.user, **data),
+            message=lambda stalls: ngettext(
+                "%(count)s stall made in zone %(zone)s: %(first)s to %(last)s.",
+                "%(count)s stalls made in zone %(zone)s: %(first)s to %(last)s.",
+                len(stalls),
+            )
+            % {"count": len(stalls), "zone": form.cleaned_data["zone"].code, "first": stalls[0].code, "last": stalls[-1].code},
+            context={"grid_form": form},
+        )
 
-    def copy_layout(self, request):
+    def action_copy(self, request, *args, **kwargs):
         form = LayoutCopyForm(request.POST, sources=selectors.layout_sources(user=request.user, event=self.event))
-        if form.is_valid():
-            source = form.cleaned_data["source"]
-            try:
-                count = services.layout_copy(source=source, target=self.event, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
-                    % {"event": source.display_name, "count": count},
-                )
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(copy_form=form))
+        return self.form_action(
+            form,
+            perform=lambda data: services.layout_copy(source=data["source"], target=self.event, by=request.user),
+            message=lambda count: ngettext("Layout of %(event)s copied: %(count)s stall.", "Layout of %(event)s copied: %(count)s stalls.", count)
+            % {"event": form.cleaned_data["source"].display_name, "count": count},
+            context={"copy_form": form},
+        )
 
 
 class StallFindView(EventOrganiserRequiredMixin, View):
@@ -118,24 +93,20 @@ class StallFindView(EventOrganiserRequiredMixin, View):
             messages.error(request, _("Type the code of a stall, such as B-12."))
             return redirect(back)
         code = form.cleaned_data["code"]
-        stalls = Stall.objects.filter(event=self.event)
-        stall = stalls.filter(code=code).first()
-        if stall is None:
-            # b-12 for B-12, when only one stall's code differs only in case.
-            matches = list(stalls.filter(code__iexact=code)[:2])
-            stall = matches[0] if len(matches) == 1 else None
+        stall = selectors.stall_find(event=self.event, code=code)
         if stall is None:
             messages.error(request, _("This event has no stall %(code)s.") % {"code": code})
             return redirect(back)
         return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
 
 
-class StallEditView(EventOrganiserRequiredMixin, TemplateView):
+class StallEditView(EventActionPage):
     """One stall of the event: `action=save` changes its code, zone, place, size, fee and
     features; `action=delete` (with `confirm` ticked) deletes it, which is refused while a
     producer holds it or a proposal under review gives it away. A stall of another event is a 404."""
 
     template_name = "events/manage/stall_edit.html"
+    actions = ("save", "delete")
 
     def get_stall(self) -> Stall:
         return get_object_or_404(Stall.objects.filter(event=self.event).select_related("event", "zone"), pk=self.kwargs["pk"])
@@ -150,36 +121,27 @@ class StallEditView(EventOrganiserRequiredMixin, TemplateView):
         }
 
     def post(self, request, *args, **kwargs):
-        stall = self.get_stall()
-        action = request.POST.get("action", "")
-        if action == "save":
-            return self.save_stall(request, stall)
-        if action == "delete":
-            return self.delete_stall(request, stall)
-        messages.error(request, _("Unknown action."))
-        return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+        self.stall = self.get_stall()
+        return super().post(request, *args, **kwargs)
 
-    def save_stall(self, request, stall: Stall):
+    def get_redirect_url(self) -> str:
+        return reverse("events:organiser_stall", args=[self.event.slug, self.stall.pk])
+
+    def action_save(self, request, *args, **kwargs):
         # A copy, so the page's heading keeps the saved code while the form shows its errors.
-        form = StallForm(request.POST, instance=copy.copy(stall), event=self.event)
-        if form.is_valid():
-            try:
-                saved = services.stall_update(stall=stall, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Stall %(code)s saved.") % {"code": saved.code})
-                return redirect("events:organiser_layout", slug=self.event.slug)
-        return self.render_to_response(self.get_context_data(stall=stall, form=form))
+        form = StallForm(request.POST, instance=copy.copy(self.stall), event=self.event)
+        return self.form_action(
+            form,
+            perform=lambda data: services.stall_update(stall=self.stall, by=request.user, **data),
+            message=lambda saved: _("Stall %(code)s saved.") % {"code": saved.code},
+            context={"stall": self.stall, "form": form},
+            success_url=reverse("events:organiser_layout", args=[self.event.slug]),
+        )
 
-    def delete_stall(self, request, stall: Stall):
+    def action_delete(self, request, *args, **kwargs):
+        stall = self.stall
         if request.POST.get("confirm") != "1":
-            messages.error(request, _("Tick the box to confirm that stall %(code)s is to be deleted.") % {"code": stall.code})
-            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
-        try:
-            services.stall_delete(stall=stall, by=request.user)
-        except ValidationError as error:
-            _error_messages(request, error)
-            return redirect("events:organiser_stall", slug=self.event.slug, pk=stall.pk)
+            raise ValidationError(_("Tick the box to confirm that stall %(code)s is to be deleted.") % {"code": stall.code})
+        services.stall_delete(stall=stall, by=request.user)
         messages.success(request, _("Stall %(code)s deleted.") % {"code": stall.code})
         return redirect("events:organiser_layout", slug=self.event.slug)
