@@ -44,7 +44,6 @@ MAX_QUANTITY = 999
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
 
-
 class SoldOut(ValidationError):
     """Not enough stock for one or more products; nothing was reserved."""
 
