@@ -23,6 +23,7 @@ def seed_fair(*, applications: int, stalls: int) -> dict:
     from events import services
     from events.assignment import baseline_assign
     from events.models import Event, EventOrganiser, StallApplication, StallAssignment, Zone
+    from events.services.assignment import _inputs
     from places.models import Place
     from producers.demo import demo_producers_create
     from producers.models import Producer
@@ -63,7 +64,7 @@ def seed_fair(*, applications: int, stalls: int) -> dict:
     started = time.perf_counter()
     proposal = services.assignment_propose(event=event, by=organiser)
     seconds = time.perf_counter() - started
-    applications_in, stalls_in, _themes = services._inputs(event)
+    applications_in, stalls_in, _themes = _inputs(event)
     baseline = baseline_assign(applications_in, stalls_in).score(applications_in, stalls_in)
     services.proposal_accept(proposal=proposal, by=organiser)
     Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Event, EventOrganiser
+from .models import Event, EventOrganiser, EventStatusChange
 
 
 class OrganiserInline(admin.TabularInline):
@@ -9,10 +9,22 @@ class OrganiserInline(admin.TabularInline):
     extra = 0
 
 
+class StatusChangeInline(admin.TabularInline):
+    """The event's status history: written by the organisers' status changes, never here."""
+
+    model = EventStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_state", "to_state", "by", "note", "at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("name", "venue", "starts_on", "ends_on", "status")
     list_filter = ("status",)
     search_fields = ("name", "name_th", "name_ja", "slug")
     raw_id_fields = ("place",)
-    inlines = [OrganiserInline]
+    inlines = [OrganiserInline, StatusChangeInline]

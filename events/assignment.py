@@ -18,7 +18,9 @@ further from its own.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-FEATURES = ("power", "corner", "double")
+from .models import StallFeature
+
+FEATURES = tuple(StallFeature.values)
 
 
 @dataclass(frozen=True)

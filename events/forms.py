@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import Category
 from places.models import Place
 
-from .models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, Zone
-from .selectors import NEEDS
+from .models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
 from .services import MAX_GRID
 
 EVENT_FIELDS = ["name", "name_th", "name_ja", "slug", "venue", "place", "starts_on", "ends_on"]
-NEED_CHOICES = [("power", _("power")), ("corner", _("a corner")), ("double", _("a double stall"))]
+NEED_CHOICES = [(feature.value, feature.need_label) for feature in StallFeature]
 BULK_STATES = [
     (StallApplication.State.ACCEPTED, _("Accept")),
     (StallApplication.State.WAITLISTED, _("Waitlist")),
@@ -98,14 +97,8 @@ class StallForm(forms.ModelForm):
 
     class Meta:
         model = Stall
-        fields = ["code", "zone", "x", "y", "width", "depth", "fee", "has_power", "is_corner", "is_double"]
-        labels = {
-            "code": _("Code"),
-            "zone": _("Zone"),
-            "has_power": _("Has power"),
-            "is_corner": _("Corner stall (open on two sides)"),
-            "is_double": _("Double stall"),
-        }
+        fields = ["code", "zone", "x", "y", "width", "depth", "fee", *StallFeature.stall_fields()]
+        labels = {"code": _("Code"), "zone": _("Zone")} | {feature.stall_field: feature.stall_form_label for feature in StallFeature}
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +139,7 @@ class ApplicationFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"state": data["state"], "category": data["category"], "province": data["province"], "needs": [n for n in data["needs"] if n in NEEDS]}
+        return {"state": data["state"], "category": data["category"], "province": data["province"], "needs": [n for n in data["needs"] if n in StallFeature.values]}
 
 
 class ApplicationBulkForm(forms.Form):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.localisation import localised
+from core.models import StateChange
 
 from .querysets import EventQuerySet
 
@@ -45,6 +46,18 @@ class Event(models.Model):
     def display_name(self) -> str:
         """The name in Thai or Japanese for a visitor reading those, `name` otherwise."""
         return localised(self, "name", ("",))
+
+
+class EventStatusChange(StateChange):
+    """Every change of an event's status: from, to, which organiser, when (see events.lifecycles)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="status_changes")
+    from_state = models.CharField(_("from"), max_length=12, choices=Event.Status.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=Event.Status.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
 
 
 class EventOrganiser(models.Model):
@@ -98,6 +111,71 @@ class Zone(models.Model):
         return localised(self, "name", ("",))
 
 
+class StallFeature(models.TextChoices):
+    """What a stall may have and an application may need, declared once: the stall's field
+    (``Stall.has_power``…), the application's (``StallApplication.needs_power``…), and how pages,
+    forms and messages name it. Everything else (the CSV's "features", the filters, the scorer,
+    the plans, the checks of a stall against a need) is derived from this class."""
+
+    POWER = "power", _("power")
+    CORNER = "corner", _("corner")
+    DOUBLE = "double", _("double stall")
+
+    @property
+    def stall_field(self) -> str:
+        """The Stall field saying whether a stall has it."""
+        return FEATURE_NAMES[self][0]
+
+    @property
+    def need_field(self) -> str:
+        """The StallApplication field saying whether an application needs it."""
+        return f"needs_{self.value}"
+
+    @property
+    def need_label(self):
+        """The feature as a need, in a message or a filter: "a corner"."""
+        return FEATURE_NAMES[self][1]
+
+    @property
+    def stall_form_label(self):
+        return FEATURE_NAMES[self][2]
+
+    @property
+    def need_form_label(self):
+        return FEATURE_NAMES[self][3]
+
+    @classmethod
+    def stall_fields(cls) -> list[str]:
+        return [feature.stall_field for feature in cls]
+
+    @classmethod
+    def need_fields(cls) -> list[str]:
+        return [feature.need_field for feature in cls]
+
+    @classmethod
+    def of_stall(cls, stall) -> list["StallFeature"]:
+        """The features the stall has, in the declared order."""
+        return [feature for feature in cls if getattr(stall, feature.stall_field)]
+
+    @classmethod
+    def needed_by(cls, application) -> list["StallFeature"]:
+        """The features the application needs, in the declared order."""
+        return [feature for feature in cls if getattr(application, feature.need_field)]
+
+    @classmethod
+    def unmet(cls, application, stall) -> list["StallFeature"]:
+        """What the application needs that the stall lacks."""
+        return [feature for feature in cls.needed_by(application) if not getattr(stall, feature.stall_field)]
+
+
+# Per feature: the Stall field, the need in a message, the stall form's label, the application form's.
+FEATURE_NAMES = {
+    StallFeature.POWER: ("has_power", _("power"), _("Has power"), _("I need power")),
+    StallFeature.CORNER: ("is_corner", _("a corner"), _("Corner stall (open on two sides)"), _("I need a corner stall")),
+    StallFeature.DOUBLE: ("is_double", _("a double stall"), _("Double stall"), _("I need a double stall")),
+}
+
+
 class Stall(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="stalls")
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="stalls")
@@ -108,9 +186,10 @@ class Stall(models.Model):
     width = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=2, default=3)
     depth = models.DecimalField(_("depth (m)"), max_digits=5, decimal_places=2, default=3)
     fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
-    has_power = models.BooleanField(_("power"), default=False)
-    is_corner = models.BooleanField(_("corner"), default=False)
-    is_double = models.BooleanField(_("double stall"), default=False)
+    # One field per StallFeature (its stall_field).
+    has_power = models.BooleanField(StallFeature.POWER.label, default=False)
+    is_corner = models.BooleanField(StallFeature.CORNER.label, default=False)
+    is_double = models.BooleanField(StallFeature.DOUBLE.label, default=False)
 
     class Meta:
         verbose_name = _("stall")
@@ -127,6 +206,11 @@ class Stall(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def features(self) -> list[StallFeature]:
+        """What the stall has (power, a corner, double), in the declared order."""
+        return StallFeature.of_stall(self)
+
 
 class StallApplication(models.Model):
     class State(models.TextChoices):
@@ -136,21 +220,13 @@ class StallApplication(models.Model):
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    # The allowed moves, enforced by the database too (see the migration's trigger).
-    TRANSITIONS = {
-        "submitted": {"accepted", "waitlisted", "rejected", "withdrawn"},
-        "waitlisted": {"accepted", "rejected", "withdrawn"},
-        "accepted": {"waitlisted", "withdrawn"},
-        "rejected": set(),
-        "withdrawn": set(),
-    }
-
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="applications")
     producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="stall_applications")
     preferred_zone = models.ForeignKey(
         Zone, verbose_name=_("preferred zone"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     products = models.ManyToManyField("catalogue.Product", verbose_name=_("products to exhibit"), blank=True, related_name="+")
+    # One field per StallFeature (its need_field).
     needs_power = models.BooleanField(_("needs power"), default=False)
     needs_corner = models.BooleanField(_("needs a corner"), default=False)
     needs_double = models.BooleanField(_("needs a double stall"), default=False)
@@ -174,17 +250,18 @@ class StallApplication(models.Model):
         ]
         indexes = [models.Index(fields=["event", "state"])]
 
+    @property
+    def needs(self) -> list[StallFeature]:
+        """What the application needs of its stall, in the declared order."""
+        return StallFeature.needed_by(self)
 
-class ApplicationStateChange(models.Model):
+
+class ApplicationStateChange(StateChange):
+    """Every change of a stall application's state (see events.lifecycles)."""
+
     application = models.ForeignKey(StallApplication, on_delete=models.CASCADE, related_name="state_changes")
-    from_state = models.CharField(max_length=12, choices=StallApplication.State.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=StallApplication.State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
+    from_state = models.CharField(_("from"), max_length=12, choices=StallApplication.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=StallApplication.State.choices)
 
 
 class StallAssignment(models.Model):

@@ -1,18 +1,15 @@
 """The reads of the event pages."""
 
-import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category
 from places.models import Place
 
+from .geometry import ORGANISER_DRAWING, Drawing, FloorGeometry, PlanStall, floor_geometry
 from .models import (
     ApplicationStateChange,
     AssignmentProposal,
@@ -21,14 +18,10 @@ from .models import (
     Stall,
     StallApplication,
     StallAssignment,
+    StallFeature,
     Zone,
 )
 
-NEEDS = ("power", "corner", "double")
-FEATURE_LABELS = {"power": _("power"), "corner": _("corner"), "double": _("double stall")}
-PLAN_SCALE = 12  # pixels per metre on the organiser's floor plan
-DEFAULT_ZONE_COLOUR = "#7a2e8e"
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # What a name on the organiser's pages needs of a producer (Producer.display_name), no more:
 # the plan and the lists load thousands of them.
 PRODUCER_NAME_FIELDS = ("producer__name", "producer__name_en", "producer__name_ja", "producer__own_language", "producer__slug")
@@ -181,13 +174,9 @@ def event_applications(*, event: Event, state: str = "", category=None, province
     if province is not None:
         applications = applications.filter(producer__province=province)
     for need in needs:
-        if need in NEEDS:
-            applications = applications.filter(**{f"needs_{need}": True})
+        if need in StallFeature.values:
+            applications = applications.filter(**{StallFeature(need).need_field: True})
     return applications
-
-
-def _needs_of(application: StallApplication) -> list[str]:
-    return [need for need in NEEDS if getattr(application, f"needs_{need}")]
 
 
 def describe_applications(applications) -> list[StallApplication]:
@@ -195,66 +184,43 @@ def describe_applications(applications) -> list[StallApplication]:
     assignments were prefetched, `stall` (the stall it holds, or None)."""
     applications = list(applications)
     for application in applications:
-        application.need_labels = [FEATURE_LABELS[need] for need in _needs_of(application)]
+        application.need_labels = [need.label for need in application.needs]
         if hasattr(application, "_prefetched_objects_cache") and "assignments" in application._prefetched_objects_cache:
             application.stall = next((a.stall for a in application.assignments.all()), None)
     return applications
 
 
-def _features_of(stall: Stall) -> list[str]:
-    return [name for name, has in (("power", stall.has_power), ("corner", stall.is_corner), ("double", stall.is_double)) if has]
-
-
-@dataclass
-class PlanStall:
-    stall: Stall
-    left: int
-    top: int
-    width: int
-    height: int
-    features: list[str]
-    assignment: StallAssignment | None = None
-    proposed: StallApplication | None = None
-
-    @cached_property
-    def label(self) -> str:
-        """What a screen reader says and a tooltip shows: code, features, holder, proposal."""
-        parts = [self.stall.code, *(str(FEATURE_LABELS[f]) for f in self.features)]
-        if self.assignment is not None:
-            parts.append(gettext("held by %(name)s") % {"name": self.assignment.producer.display_name})
-        else:
-            parts.append(gettext("free"))
-        if self.proposed is not None:
-            parts.append(gettext("proposed for %(name)s") % {"name": self.proposed.producer.display_name})
-        return " · ".join(parts)
-
-
 @dataclass
 class AssignmentPlan:
-    zones: list
-    stalls: list[PlanStall]
+    geometry: FloorGeometry
     waiting: list[StallApplication]  # accepted, without a stall
     proposal: AssignmentProposal | None
-    width: int
-    height: int
-    scale: int
+
+    @property
+    def zones(self) -> list[Zone]:
+        return [area.zone for area in self.geometry.zones]
+
+    @property
+    def stalls(self) -> list[PlanStall]:
+        return self.geometry.stalls
+
+    @property
+    def width(self) -> int:
+        return self.geometry.width
+
+    @property
+    def height(self) -> int:
+        return self.geometry.height
 
     @property
     def proposed_count(self) -> int:
         return sum(1 for s in self.stalls if s.proposed is not None)
 
 
-def _colour(zone: Zone) -> str:
-    return zone.colour if _COLOUR.match(zone.colour or "") else DEFAULT_ZONE_COLOUR
-
-
-def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
-    """The floor plan to assign on: every stall with its position in pixels, its holder and the
-    application the latest automatic proposal would put there; the accepted applications still
-    without a stall."""
-    zones = list(Zone.objects.filter(event=event).order_by("code"))
-    for zone in zones:
-        zone.plan_colour = _colour(zone)  # goes into a <style> block: only a checked #rrggbb
+def assignment_plan(*, event: Event, drawing: Drawing = ORGANISER_DRAWING) -> AssignmentPlan:
+    """The floor plan to assign on: every stall placed on the drawing (events/geometry.py) with
+    its holder and the application the latest automatic proposal would put there; the accepted
+    applications still without a stall."""
     holders = {
         a.stall_id: a
         for a in StallAssignment.objects.filter(event=event)
@@ -268,29 +234,27 @@ def assignment_plan(*, event: Event, scale: int = PLAN_SCALE) -> AssignmentPlan:
         applications = StallApplication.objects.filter(pk__in=pairs.values()).select_related("producer", "preferred_zone")
         by_id = {a.pk: a for a in applications}
         proposed = {stall: by_id[app] for stall, app in pairs.items() if app in by_id}
-    plan_stalls, width, height = [], 0, 0
-    for stall in Stall.objects.filter(event=event).select_related("zone").order_by("zone__code", "y", "x", "pk"):
-        item = PlanStall(
-            stall=stall,
-            left=int(stall.x * scale),
-            top=int(stall.y * scale),
-            width=max(int(stall.width * scale) - 2, 8),
-            height=max(int(stall.depth * scale) - 2, 8),
-            features=_features_of(stall),
-            assignment=holders.get(stall.pk),
-            proposed=proposed.get(stall.pk),
-        )
-        width, height = max(width, item.left + item.width), max(height, item.top + item.height)
-        plan_stalls.append(item)
+    geometry = floor_geometry(event=event, drawing=drawing, holders=holders, proposed=proposed)
+    for area in geometry.zones:
+        area.zone.plan_colour = area.colour  # goes into a <style> block: only a checked #rrggbb
     waiting = describe_applications(
         StallApplication.objects.filter(event=event, state=StallApplication.State.ACCEPTED)
         .exclude(pk__in=StallAssignment.objects.filter(event=event).values("application_id"))
         .select_related("producer", "preferred_zone")
         .order_by("-exhibited_before", "created_at", "pk")
     )
-    return AssignmentPlan(
-        zones=zones, stalls=plan_stalls, waiting=waiting, proposal=proposal, width=width + scale, height=height + scale, scale=scale
-    )
+    return AssignmentPlan(geometry=geometry, waiting=waiting, proposal=proposal)
+
+
+def stall_find(*, event: Event, code: str) -> Stall | None:
+    """The event's stall with this code, or the only one whose code differs from it only in case
+    (b-12 for B-12); None otherwise."""
+    stalls = Stall.objects.filter(event=event)
+    stall = stalls.filter(code=code).first()
+    if stall is None:
+        matches = list(stalls.filter(code__iexact=code)[:2])
+        stall = matches[0] if len(matches) == 1 else None
+    return stall
 
 
 def event_proposals(*, event: Event) -> list[AssignmentProposal]:
@@ -310,8 +274,7 @@ def stall_list(*, event: Event) -> list[Stall]:
     stalls = list(Stall.objects.filter(event=event).select_related("zone").prefetch_related(holders))
     for stall in stalls:
         stall.holder = stall.holders[0] if stall.holders else None
-        stall.features = _features_of(stall)
-        stall.feature_labels = [FEATURE_LABELS[feature] for feature in stall.features]
+        stall.feature_labels = [feature.label for feature in stall.features]
     stalls.sort(key=lambda s: (s.zone.code, stall_code_order(s.code)))
     return stalls
 
@@ -359,13 +322,12 @@ def event_exhibitors(*, event: Event, params) -> dict:
     """The exhibitors of an event with their stalls, searchable by name and filterable by
     category and province ("where is the silk from Khon Kaen?")."""
     from django.db.models import Exists, OuterRef, Q
+    from django.db.models.functions import Length
 
     from catalogue.models import Category, Product
     from places.models import Place
 
     from .models import StallAssignment
-
-    from django.db.models.functions import Length
 
     assignments = (
         StallAssignment.objects.filter(event=event, producer__state="verified")

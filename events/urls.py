@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, manage, public
+from .views import applications, organiser, public
 
 app_name = "events"
 
@@ -12,18 +12,18 @@ urlpatterns = [
     path("dashboard/events/<slug:slug>/apply/", applications.ApplyView.as_view(), name="apply"),
     path("dashboard/events/applications/<int:pk>/withdraw/", applications.WithdrawView.as_view(), name="withdraw"),
     # The organiser's area: events, layout, applications, assignment, the days.
-    path("organiser/", manage.OrganiserHomeView.as_view(), name="organiser_home"),
-    path("organiser/<slug:slug>/", manage.EventOverviewView.as_view(), name="organiser_event"),
-    path("organiser/<slug:slug>/edit/", manage.EventEditView.as_view(), name="organiser_event_edit"),
-    path("organiser/<slug:slug>/status/", manage.EventStatusView.as_view(), name="organiser_status"),
-    path("organiser/<slug:slug>/layout/", manage.LayoutView.as_view(), name="organiser_layout"),
-    path("organiser/<slug:slug>/stalls/", manage.StallFindView.as_view(), name="organiser_stall_find"),
-    path("organiser/<slug:slug>/stalls/<int:pk>/", manage.StallEditView.as_view(), name="organiser_stall"),
-    path("organiser/<slug:slug>/applications/", manage.ApplicationsView.as_view(), name="organiser_applications"),
-    path("organiser/<slug:slug>/plan/", manage.PlanView.as_view(), name="organiser_plan"),
-    path("organiser/<slug:slug>/plan/print/", manage.PlanPrintView.as_view(), name="organiser_plan_print"),
-    path("organiser/<slug:slug>/proposal/", manage.ProposalView.as_view(), name="organiser_proposal"),
-    path("organiser/<slug:slug>/stalls.csv", manage.StallListCsvView.as_view(), name="organiser_stalls_csv"),
-    path("organiser/<slug:slug>/signs/", manage.StallSignsView.as_view(), name="organiser_signs"),
-    path("organiser/<slug:slug>/check-in/", manage.CheckInView.as_view(), name="organiser_check_in"),
+    path("organiser/", organiser.OrganiserHomeView.as_view(), name="organiser_home"),
+    path("organiser/<slug:slug>/", organiser.EventOverviewView.as_view(), name="organiser_event"),
+    path("organiser/<slug:slug>/edit/", organiser.EventEditView.as_view(), name="organiser_event_edit"),
+    path("organiser/<slug:slug>/status/", organiser.EventStatusView.as_view(), name="organiser_status"),
+    path("organiser/<slug:slug>/layout/", organiser.LayoutView.as_view(), name="organiser_layout"),
+    path("organiser/<slug:slug>/stalls/", organiser.StallFindView.as_view(), name="organiser_stall_find"),
+    path("organiser/<slug:slug>/stalls/<int:pk>/", organiser.StallEditView.as_view(), name="organiser_stall"),
+    path("organiser/<slug:slug>/applications/", organiser.ApplicationsView.as_view(), name="organiser_applications"),
+    path("organiser/<slug:slug>/plan/", organiser.PlanView.as_view(), name="organiser_plan"),
+    path("organiser/<slug:slug>/plan/print/", organiser.PlanPrintView.as_view(), name="organiser_plan_print"),
+    path("organiser/<slug:slug>/proposal/", organiser.ProposalView.as_view(), name="organiser_proposal"),
+    path("organiser/<slug:slug>/stalls.csv", organiser.StallListCsvView.as_view(), name="organiser_stalls_csv"),
+    path("organiser/<slug:slug>/signs/", organiser.StallSignsView.as_view(), name="organiser_signs"),
+    path("organiser/<slug:slug>/check-in/", organiser.CheckInView.as_view(), name="organiser_check_in"),
 ]

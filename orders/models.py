@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateChange
+
 from .querysets import PaymentSlipQuerySet
 from .storage import PrivateStorage
 
@@ -187,18 +189,12 @@ class OrderLine(models.Model):
         ]
 
 
-class OrderEvent(models.Model):
-    """Every change of an order's state: from, to, who, when, and a note."""
+class OrderEvent(StateChange):
+    """Every change of an order's state: from, to, who, when, and a note (see orders.lifecycles)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(max_length=20, choices=Order.State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=Order.State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
+    from_state = models.CharField(_("from"), max_length=20, choices=Order.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=Order.State.choices)
 
 
 class PaymentSlip(models.Model):

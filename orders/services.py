@@ -23,6 +23,7 @@ from events.selectors import pickup_events_for
 from producers.models import Producer, ProducerMembership
 
 from . import emails
+from .lifecycles import ORDER_LIFECYCLE, is_member
 from .models import (
     BuyerAddress,
     Cart,
@@ -31,7 +32,6 @@ from .models import (
     FavouriteProducer,
     FavouriteProduct,
     Order,
-    OrderEvent,
     OrderLine,
     PaymentMethod,
     PaymentSlip,
@@ -42,16 +42,6 @@ from .payments import provider_for
 
 MAX_QUANTITY = 999
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
-
-# The moves an order may make. Cash on delivery ships before it is paid; an order
-# picked up at a stall is handed over (delivered) once paid.
-TRANSITIONS = {
-    Order.State.PENDING_PAYMENT: {Order.State.PAID, Order.State.CANCELLED, Order.State.SHIPPED},
-    Order.State.PAID: {Order.State.SHIPPED, Order.State.DELIVERED, Order.State.CANCELLED},
-    Order.State.SHIPPED: {Order.State.DELIVERED},
-    Order.State.DELIVERED: set(),
-    Order.State.CANCELLED: set(),
-}
 
 
 class SoldOut(ValidationError):
@@ -402,7 +392,7 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
                 for item in producer_items
             ]
         )
-        OrderEvent.objects.create(order=order, from_state="", to_state=order.state, by=buyer)
+        ORDER_LIFECYCLE.start(order, by=buyer)
         orders.append(order)
     # Reserved last, so the product rows stay locked for as little of the transaction as possible;
     # running out rolls back everything above.
@@ -443,16 +433,12 @@ def _validated_choice(producer: Producer, choice: ProducerChoice) -> ProducerCho
 # --- Order life --------------------------------------------------------------------------------
 
 
-def _is_member(producer_id: int, user) -> bool:
-    return ProducerMembership.objects.filter(producer_id=producer_id, user=user).exists()
-
-
 @transaction.atomic
 def order_transition(
     *, order: Order, to_state: str, by: User | None, note: str = "", carrier: str = "", tracking_number: str = "",
     refund_note: str = "",
 ) -> Order:
-    """Move an order along its states (pending payment, paid, shipped, delivered, cancelled) and record who, when and why.
+    """Move an order along ORDER_LIFECYCLE (pending payment, paid, shipped, delivered, cancelled) and record who, when and why.
 
     The producer's members confirm payment, ship (carrier and tracking number needed), deliver
     and cancel (a reason needed; a refund note when it was paid). The buyer may cancel an unpaid
@@ -461,17 +447,7 @@ def order_transition(
     (nothing changes).
     """
     order = Order.objects.select_for_update().select_related("producer").get(pk=order.pk)
-    from_state = order.state
-    if to_state not in TRANSITIONS.get(from_state, set()):
-        raise ValidationError(
-            _("An order that is %(from)s cannot become %(to)s.")
-            % {"from": Order.State(from_state).label, "to": Order.State(to_state).label if to_state in Order.State.values else to_state}
-        )
-    is_member = by is not None and _is_member(order.producer_id, by)
-    is_buyer = by is not None and by.pk == order.buyer_id
-    if by is not None and not is_member:
-        if not (is_buyer and to_state == Order.State.CANCELLED and from_state == Order.State.PENDING_PAYMENT):
-            raise PermissionDenied(_("You cannot change this order."))
+    from_state = ORDER_LIFECYCLE.check(order, to=to_state, by=by)
     if to_state == Order.State.SHIPPED:
         if from_state == Order.State.PENDING_PAYMENT and order.payment_method != PaymentMethod.CASH_ON_DELIVERY:
             raise ValidationError(_("Confirm the payment before shipping."))
@@ -495,11 +471,12 @@ def order_transition(
             order.slips.all().delete()
         _return_stock(order)
         catalogue_changed()
-    order.state = to_state
     if to_state != Order.State.PENDING_PAYMENT:
         order.expires_at = None
-    order.save()
-    OrderEvent.objects.create(order=order, from_state=from_state, to_state=to_state, by=by, note=note.strip())
+    ORDER_LIFECYCLE.record(
+        order, to=to_state, by=by, note=note,
+        fields=("carrier", "tracking_number", "cancel_reason", "refund_note", "expires_at"),
+    )
     if to_state in (Order.State.PAID, Order.State.SHIPPED, Order.State.CANCELLED, Order.State.DELIVERED):
         emails.order_notify(order=order, event=to_state)
     return order
@@ -589,7 +566,7 @@ def slip_review(*, slip: PaymentSlip, by: User, accept: bool, note: str = "") ->
     slip = PaymentSlip.objects.select_for_update().select_related("order").filter(pk=slip.pk).first()
     if slip is None:
         raise ValidationError(_("This slip is no longer there: the order was cancelled."))
-    if not _is_member(slip.order.producer_id, by):
+    if not is_member(slip.order.producer_id, by):
         raise PermissionDenied
     if slip.state != PaymentSlip.State.WAITING:
         raise ValidationError(_("This slip was reviewed already."))

@@ -35,7 +35,7 @@ class StateChangeInline(admin.TabularInline):
     model = ProducerStateChange
     extra = 0
     can_delete = False
-    readonly_fields = ("from_state", "to_state", "changed_by", "reason", "changed_at")
+    readonly_fields = ("from_state", "to_state", "by", "note", "at")
 
     def has_add_permission(self, request, obj=None):
         return False

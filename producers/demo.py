@@ -218,14 +218,14 @@ def demo_producers_create(*, rng: random.Random, count: int, managers, photos_fo
 
     history = []
     for producer in producers:
-        history.append(ProducerStateChange(producer=producer, to_state=Producer.State.PENDING, reason="Registered"))
+        history.append(ProducerStateChange(producer=producer, to_state=Producer.State.PENDING, note="Registered"))
         if producer.state != Producer.State.PENDING:
             history.append(
                 ProducerStateChange(
                     producer=producer,
                     from_state=Producer.State.PENDING,
                     to_state=producer.state,
-                    reason=rng.choice(SUSPENSION_REASONS) if producer.state == Producer.State.SUSPENDED else "",
+                    note=rng.choice(SUSPENSION_REASONS) if producer.state == Producer.State.SUSPENDED else "",
                 )
             )
     ProducerStateChange.objects.bulk_create(history, batch_size=1000)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.localisation import current_language
+from core.models import StateChange
 
 from .querysets import ProducerQuerySet
 
@@ -160,22 +161,19 @@ class Producer(models.Model):
         return self.state == self.State.VERIFIED
 
 
-class ProducerStateChange(models.Model):
-    """Who verified, suspended or reinstated a producer, when and why."""
+class ProducerStateChange(StateChange):
+    """Who verified, suspended or reinstated a producer, when and why (see producers.lifecycles);
+    the note is the reason the producer is shown."""
 
     producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="state_changes")
     from_state = models.CharField(_("from"), max_length=12, choices=Producer.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=Producer.State.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("verification change")
         verbose_name_plural = _("verification history")
-        ordering = ["-changed_at", "-pk"]
+        ordering = ["-at", "-pk"]
 
 
 class ProducerPhoto(models.Model):

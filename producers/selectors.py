@@ -38,7 +38,7 @@ def dashboard_memberships(*, user: User) -> list[ProducerMembership]:
 def dashboard_home(*, producer: Producer, user: User) -> dict:
     """The dashboard's first page: state and its history, payout changes, members, open invitations."""
     return {
-        "state_changes": list(producer.state_changes.select_related("changed_by")[:10]),
+        "state_changes": list(producer.state_changes.select_related("by")[:10]),
         "payout_changes": payout_history(producer=producer),
         "members": list(producer.memberships.select_related("user").order_by("joined_at", "pk")),
         "open_invitations": list(producer.invitations.filter(answered_at__isnull=True).select_related("user")),

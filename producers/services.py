@@ -22,13 +22,13 @@ from core import images
 from places.models import Place
 from places.services import place_child_get_or_create
 
+from .lifecycles import PRODUCER_LIFECYCLE
 from .models import (
     PayoutChange,
     Producer,
     ProducerInvitation,
     ProducerMembership,
     ProducerPhoto,
-    ProducerStateChange,
     mask_payout_value,
 )
 from .signals import producer_state_changed
@@ -86,9 +86,7 @@ def producer_register(*, user: User, place: Place, **fields) -> Producer:
     producer.full_clean()
     producer.save()
     ProducerMembership.objects.create(producer=producer, user=user, role=ProducerMembership.Role.MANAGER)
-    ProducerStateChange.objects.create(
-        producer=producer, from_state="", to_state=Producer.State.PENDING, changed_by=user, reason=_("Registered")
-    )
+    PRODUCER_LIFECYCLE.start(producer, by=user, note=_("Registered"))
     return producer
 
 
@@ -146,26 +144,22 @@ def producer_delete_photo(*, producer: Producer, photo_id: int) -> None:
 
 @transaction.atomic
 def producer_set_state(*, producer: Producer, to_state: str, by: User, reason: str = "") -> Producer:
-    """Verify, suspend or reinstate a producer (staff only) and record who, when and why.
+    """Verify, suspend or reinstate a producer (staff only, see PRODUCER_LIFECYCLE) and record who,
+    when and why.
 
-    Suspending needs a reason, which the producer sees. Raises PermissionDenied for non-staff and
+    Suspending needs a reason, which the producer sees; setting the state a producer is in
+    already changes and records nothing. Raises PermissionDenied for non-staff and
     ValidationError for an unknown state or a missing reason.
     """
-    if not by.is_staff:
-        raise PermissionDenied(_("Only staff can verify or suspend producers."))
-    if to_state not in Producer.State.values:
-        raise ValidationError(_("Unknown verification state."))
+    PRODUCER_LIFECYCLE.authorise(producer, to=to_state, by=by)
     reason = reason.strip()
     if to_state == Producer.State.SUSPENDED and not reason:
         raise ValidationError({"reason": _("Say why the producer is suspended; they will see it.")})
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
     if producer.state == to_state:
         return producer
-    ProducerStateChange.objects.create(
-        producer=producer, from_state=producer.state, to_state=to_state, changed_by=by, reason=reason
-    )
-    producer.state = to_state
-    producer.save(update_fields=["state", "updated_at"])
+    PRODUCER_LIFECYCLE.check(producer, to=to_state, by=by)
+    PRODUCER_LIFECYCLE.record(producer, to=to_state, by=by, note=reason)
     producer_state_changed.send(sender=Producer, producer=producer)
     return producer
 
@@ -368,8 +362,8 @@ def payout_review_needed(*, producer: Producer) -> bool:
         return True
     verified_at = (
         producer.state_changes.filter(to_state=Producer.State.VERIFIED)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
+        .order_by("-at")
+        .values_list("at", flat=True)
         .first()
     ) or producer.created_at
     if verified_at > since:

@@ -5,18 +5,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import add_service_errors
 from catalogue.models import Product
+from core.views import ServiceFormView, flash_errors
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
-from ..models import Event, StallApplication, Zone
+from ..lifecycles import APPLICATION_LIFECYCLE
+from ..models import Event, StallApplication, StallFeature, Zone
 from ..selectors import producer_applications
 
 
@@ -26,47 +28,52 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Products you will exhibit"), queryset=Product.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    needs_power = forms.BooleanField(label=gettext_lazy("I need power"), required=False)
-    needs_corner = forms.BooleanField(label=gettext_lazy("I need a corner stall"), required=False)
-    needs_double = forms.BooleanField(label=gettext_lazy("I need a double stall"), required=False)
+    # needs_power, needs_corner, …: one box per StallFeature, added in __init__ before the note.
     note = forms.CharField(label=gettext_lazy("Note to the organisers"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, event, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preferred_zone"].queryset = event.zones.order_by("code")
         self.fields["products"].queryset = Product.objects.filter(producer=producer).exclude(status="archived").order_by("position")
+        for feature in StallFeature:
+            self.fields[feature.need_field] = forms.BooleanField(label=feature.need_form_label, required=False)
+        self.order_fields(["preferred_zone", "products", *StallFeature.need_fields(), "note"])
 
 
 class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
     template_name = "events/dashboard/application_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {"today": timezone.localdate()}
+        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {
+            "today": timezone.localdate(),
+            "withdrawable": APPLICATION_LIFECYCLE.sources(StallApplication.State.WITHDRAWN),
+        }
 
 
-class ApplyView(ProducerMemberRequiredMixin, TemplateView):
+class ApplyView(ProducerMemberRequiredMixin, ServiceFormView):
     template_name = "events/dashboard/apply.html"
+    form_class = ApplicationForm
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_event(self) -> Event:
-        return get_object_or_404(Event, slug=self.kwargs["slug"], status=Event.Status.OPEN)
+        if not hasattr(self, "event"):
+            self.event = get_object_or_404(Event, slug=self.kwargs["slug"], status=Event.Status.OPEN)
+        return self.event
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"event": self.get_event(), "producer": self.producer}
 
     def get_context_data(self, **kwargs):
-        event = self.get_event()
-        form = kwargs.pop("form", None) or ApplicationForm(event=event, producer=self.producer)
-        return super().get_context_data(**kwargs) | {"event": event, "form": form}
+        return super().get_context_data(**kwargs) | {"event": self.get_event()}
 
-    def post(self, request, slug: str):
-        event = self.get_event()
-        form = ApplicationForm(request.POST, event=event, producer=self.producer)
-        if form.is_valid():
-            try:
-                services.application_submit(event=event, producer=self.producer, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your application for %(event)s is sent.") % {"event": event.display_name})
-                return redirect("events:my_applications")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.application_submit(event=self.get_event(), producer=self.producer, by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form) -> str:
+        return _("Your application for %(event)s is sent.") % {"event": self.get_event().display_name}
+
+    def get_success_url(self) -> str:
+        return reverse("events:my_applications")
 
 
 class WithdrawView(ProducerMemberRequiredMixin, View):
@@ -77,8 +84,7 @@ class WithdrawView(ProducerMemberRequiredMixin, View):
         try:
             services.application_transition(application=application, to_state=StallApplication.State.WITHDRAWN, by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Your application is withdrawn."))
         return redirect("events:my_applications")

@@ -20,13 +20,8 @@ from producers.views.mixins import (
 )
 
 from .. import services
-from ..forms import (
-    CancelForm,
-    OrderFilterForm,
-    SalesTermsForm,
-    ShipForm,
-    ShippingBandFormSet,
-)
+from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
+from ..lifecycles import ORDER_LIFECYCLE
 from ..models import Order, SalesTerms
 from ..selectors import order_counts, producer_order, producer_orders
 
@@ -90,7 +85,7 @@ class ProducerOrderDetailView(ProducerOrderMixin, ActionView, TemplateView):
             "order": order,
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
-            "transitions": sorted(services.TRANSITIONS.get(order.state, set())),
+            "transitions": ORDER_LIFECYCLE.targets(order.state),
         }
 
     def post(self, request, *args, **kwargs):

@@ -317,11 +317,13 @@ class DeadlockDetected(Exception):
 
 
 def _raising(sqlstate: str | None):
-    def stalls_swap(**kwargs):
+    """Taking the stalls' locks fails as the database fails it, with this SQLSTATE."""
+
+    def select_for_update(*args, **kwargs):
         cause = DeadlockDetected(sqlstate) if sqlstate else None
         raise OperationalError("deadlock detected") from cause
 
-    return stalls_swap
+    return select_for_update
 
 
 @pytest.fixture
@@ -345,7 +347,7 @@ def _holders(event) -> dict:
 @pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
 def test_the_plan_turns_a_deadlock_between_organisers_into_a_message(organiser_client, event, swap_ready, monkeypatch, sqlstate):
     before = _holders(event)
-    monkeypatch.setattr(services, "stalls_swap", _raising(sqlstate))
+    monkeypatch.setattr(Stall.objects, "select_for_update", _raising(sqlstate))
 
     response = organiser_client.post(_plan(event), {"mode": "swap", "stalls": swap_ready["stalls"]})
 
@@ -387,7 +389,7 @@ def test_a_swap_that_meets_a_stall_taken_at_that_moment_is_refused_with_a_messag
 @pytest.mark.django_db
 @pytest.mark.parametrize("sqlstate", [None, "57014", "08006"])
 def test_the_plan_does_not_hide_other_database_failures(organiser_client, event, swap_ready, monkeypatch, sqlstate):
-    monkeypatch.setattr(services, "stalls_swap", _raising(sqlstate))
+    monkeypatch.setattr(Stall.objects, "select_for_update", _raising(sqlstate))
 
     with pytest.raises(OperationalError):
         organiser_client.post(_plan(event), {"mode": "swap", "stalls": swap_ready["stalls"]})

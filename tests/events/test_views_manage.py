@@ -823,7 +823,7 @@ class TestExportsAndPrint:
         assert page.count("<svg") == 1 and "Lamphun Lamps" in page and "Mae Jo Rice" not in page
 
     def test_a_large_fair_prints_its_signs_in_batches(self, organiser_client, event, assigned, monkeypatch):
-        monkeypatch.setattr("events.views.manage.SIGNS_PER_PAGE", 1)
+        monkeypatch.setattr("events.views.organiser.exports.SIGNS_PER_PAGE", 1)
 
         first = texts(organiser_client.get(url("organiser_signs", event)))
         second = texts(organiser_client.get(url("organiser_signs", event, "page=2")))

@@ -58,7 +58,7 @@ def settle(producer: Producer, *, days: int = 60) -> Producer:
     past = timezone.now() - timedelta(days=days)
     Producer.objects.filter(pk=producer.pk).update(state=Producer.State.VERIFIED, created_at=past)
     ProducerStateChange.objects.create(producer=producer, from_state=Producer.State.PENDING, to_state=Producer.State.VERIFIED)
-    ProducerStateChange.objects.filter(producer=producer, to_state=Producer.State.VERIFIED).update(changed_at=past)
+    ProducerStateChange.objects.filter(producer=producer, to_state=Producer.State.VERIFIED).update(at=past)
     ProducerMembership.objects.filter(producer=producer).update(joined_at=past)
     producer.refresh_from_db()
     return producer

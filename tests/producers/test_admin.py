@@ -114,7 +114,7 @@ def test_bulk_verify_records_who_verified_each_producer(admin_client, listed):
         producer.refresh_from_db()
         assert producer.state == Producer.State.VERIFIED
         change = producer.state_changes.get()
-        assert (change.from_state, change.to_state, change.changed_by) == ("pending", "verified", admin_client.admin)
+        assert (change.from_state, change.to_state, change.by) == ("pending", "verified", admin_client.admin)
 
 
 def test_bulk_verify_skips_producers_already_verified(admin_client, listed):
@@ -135,7 +135,7 @@ def test_bulk_suspend_records_a_reason(admin_client, listed):
     target.refresh_from_db()
     assert target.state == Producer.State.SUSPENDED
     change = target.state_changes.get()
-    assert change.changed_by == admin_client.admin and change.reason
+    assert change.by == admin_client.admin and change.note
     assert not Producer.objects.public().filter(pk=target.pk).exists()
 
 
@@ -143,7 +143,7 @@ def test_the_change_page_shows_members_photos_and_history(admin_client, listed):
     producer = listed["surin_pending"]
     ProducerMembershipFactory(producer=producer, role="manager")
     ProducerPhotoFactory(producer=producer)
-    ProducerStateChange.objects.create(producer=producer, from_state="", to_state="pending", reason="Registered")
+    ProducerStateChange.objects.create(producer=producer, from_state="", to_state="pending", note="Registered")
 
     response = admin_client.get(f"{CHANGELIST}{producer.pk}/change/")
 

@@ -35,7 +35,7 @@ def test_producer_register_starts_pending_with_the_creator_as_manager(plain_user
     assert producer.province == surin and producer.country == "TH" and producer.currency == "THB"
     assert membership(producer, plain_user).role == ProducerMembership.Role.MANAGER
     change = producer.state_changes.get()
-    assert (change.from_state, change.to_state, change.changed_by) == ("", Producer.State.PENDING, plain_user)
+    assert (change.from_state, change.to_state, change.by) == ("", Producer.State.PENDING, plain_user)
 
 
 def test_producer_register_in_a_japanese_prefecture_takes_its_country(plain_user, oita):
@@ -102,8 +102,8 @@ def test_staff_verify_a_producer_and_the_history_says_who_when_and_why(staff, pl
     assert producer.state == Producer.State.VERIFIED
     latest = producer.state_changes.first()
     assert (latest.from_state, latest.to_state) == (Producer.State.PENDING, Producer.State.VERIFIED)
-    assert latest.changed_by == staff and latest.reason == "Visited the looms."
-    assert latest.changed_at is not None
+    assert latest.by == staff and latest.note == "Visited the looms."
+    assert latest.at is not None
     assert producer.state_changes.count() == 2
 
 
@@ -135,7 +135,7 @@ def test_suspension_and_reinstatement_are_both_recorded(staff, group_a):
     services.producer_suspend(producer=group_a, by=staff, reason="Sold fake silk.")
     services.producer_verify(producer=group_a, by=staff, reason="Checked again.")
 
-    history = list(group_a.state_changes.values_list("from_state", "to_state", "reason"))
+    history = list(group_a.state_changes.values_list("from_state", "to_state", "note"))
     assert history == [("suspended", "verified", "Checked again."), ("verified", "suspended", "Sold fake silk.")]
 
 

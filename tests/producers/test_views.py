@@ -95,7 +95,7 @@ def test_registration_journey_from_sign_up_to_verified_and_suspended(client, pla
     assert verified.status_code == 302
     producer.refresh_from_db()
     assert producer.state == Producer.State.VERIFIED
-    assert producer.state_changes.first().changed_by == staff
+    assert producer.state_changes.first().by == staff
 
     assert "Ban Tha Sawang Silk Weavers" in text(visitor.get("/producers/"))
     profile = visitor.get(f"/producers/{producer.slug}/")
@@ -869,7 +869,7 @@ def test_the_reason_typed_in_the_queue_is_recorded(client, staff, make_producer,
 
     client.post(f"/staff/producers/{producer.pk}/state/", {"to_state": "suspended", "reason": "No such village."})
 
-    assert producer.state_changes.get().reason == "No such village."
+    assert producer.state_changes.get().note == "No such village."
 
 
 def test_the_profile_names_its_page_without_the_query_string(client, group_a):

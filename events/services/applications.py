@@ -1,0 +1,77 @@
+"""Producers' stall applications: submitting one, and moving it on (accept, waitlist, reject, withdraw)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from producers.models import Producer
+
+from ..lifecycles import APPLICATION_LIFECYCLE
+from ..models import Event, StallApplication, StallAssignment, Zone
+from ..permissions import is_member
+
+
+@transaction.atomic
+def application_submit(
+    *, event: Event, producer: Producer, by: User, preferred_zone: Zone | None = None, products=(),
+    needs_power: bool = False, needs_corner: bool = False, needs_double: bool = False, note: str = "",
+) -> StallApplication:
+    """A producer applies for a stall while applications are open (one live application each)."""
+    if not is_member(producer, by):
+        raise PermissionDenied
+    if producer.state != Producer.State.VERIFIED:
+        raise ValidationError(_("Your group must be verified before it can apply."))
+    if Event.objects.filter(pk=event.pk, status=Event.Status.OPEN).count() == 0:
+        raise ValidationError(_("Applications for this event are not open."))
+    if preferred_zone is not None and preferred_zone.event_id != event.pk:
+        raise ValidationError({"preferred_zone": _("Choose a zone of this event.")})
+    products = list(products)
+    if any(product.producer_id != producer.pk for product in products):
+        raise ValidationError({"products": _("Choose your own products.")})
+    exhibited = StallAssignment.objects.filter(producer=producer, event__ends_on__lt=event.starts_on).exists()
+    application = StallApplication(
+        event=event, producer=producer, preferred_zone=preferred_zone, needs_power=needs_power, needs_corner=needs_corner,
+        needs_double=needs_double, note=note.strip(), exhibited_before=exhibited,
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(_("Your group has applied for this event already.")) from None
+    application.products.set(products)
+    APPLICATION_LIFECYCLE.start(application, by=by)
+    return application
+
+
+@transaction.atomic
+def application_transition(*, application: StallApplication, to_state: str, by: User, note: str = "") -> StallApplication:
+    """Accept, waitlist, reject (organisers) or withdraw (the producer's members, or organisers).
+
+    Follows APPLICATION_LIFECYCLE (the database refuses any other move too). Leaving
+    "accepted" gives back the stall. Raises PermissionDenied or ValidationError.
+    """
+    # The application row only: its event and producer stay free for other organisers' changes.
+    application = StallApplication.objects.select_for_update(of=("self",)).select_related("event", "producer").get(pk=application.pk)
+    APPLICATION_LIFECYCLE.authorise(application, to=to_state, by=by)
+    from_state = APPLICATION_LIFECYCLE.check(application, to=to_state, by=by)
+    if from_state == StallApplication.State.ACCEPTED:
+        if application.event.starts_on <= timezone.localdate():
+            # The stall, its fee and check-in are the fair's record once it has begun.
+            raise ValidationError(_("The event has begun: a stall can no longer be given up here. Ask the organisers."))
+        StallAssignment.objects.filter(application=application).delete()
+    APPLICATION_LIFECYCLE.record(application, to=to_state, by=by, note=note)
+    return application
+
+
+def applications_bulk_transition(*, applications, to_state: str, by: User) -> tuple[int, list[str]]:
+    """Move many applications, each in its own transaction; return how many moved and the errors."""
+    moved, errors = 0, []
+    for application in applications:
+        try:
+            application_transition(application=application, to_state=to_state, by=by)
+            moved += 1
+        except ValidationError as error:
+            errors.append(f"{application.producer.display_name}: {' '.join(error.messages)}")
+    return moved, errors

@@ -1,0 +1,28 @@
+"""The organiser's area in /organiser/, by subdomain: events, layout, applications, assignment
+(the floor plan and the proposal), exports and the days of the fair. Views read through the
+selectors, write through one service each, and show a service's ValidationError as a message or
+a form error."""
+
+from .applications import ApplicationsView
+from .assignment import PlanView, ProposalView
+from .events import EventEditView, EventOverviewView, EventStatusView, OrganiserHomeView
+from .exports import PlanPrintView, StallListCsvView, StallSignsView
+from .fair_days import CheckInView
+from .layout import LayoutView, StallEditView, StallFindView
+
+__all__ = [
+    "ApplicationsView",
+    "CheckInView",
+    "EventEditView",
+    "EventOverviewView",
+    "EventStatusView",
+    "LayoutView",
+    "OrganiserHomeView",
+    "PlanPrintView",
+    "PlanView",
+    "ProposalView",
+    "StallEditView",
+    "StallFindView",
+    "StallListCsvView",
+    "StallSignsView",
+]
