@@ -27,4 +27,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "name_th", "name_ja", "slug")
     raw_id_fields = ("place",)
+    # The status moves only through the event lifecycle (the organisers' buttons), which checks
+    # the move and writes its history row; a new event starts as a draft.
+    readonly_fields = ("status",)
     inlines = [OrganiserInline, StatusChangeInline]
