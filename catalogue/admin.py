@@ -8,22 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+
 from . import services
 from .models import Category, Certification, Product, ProductPhoto
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CertificationInline(ReadOnlyInline):
@@ -37,7 +25,7 @@ class PhotoInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "producer", "category", "status", "visible", "price", "currency", "stock", "updated_at")
     list_filter = ("status", "visible", "country", "star_scheme", ("category", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name_en", "name_th", "name_ja", "name_local", "slug", "producer__name", "producer__name_en")
@@ -48,15 +36,6 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ("currency", "price_reference", "visible", "country", "province", "published_at", "created_at", "updated_at")
     inlines = [CertificationInline, PhotoInline]
     actions = ["publish_selected", "archive_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_set_status_permission(self, request):
         return request.user.has_perm("catalogue.change_product")
@@ -83,19 +62,10 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The category tree is loaded from catalogue/taxonomy.py (`categories_load`), not made here."""
 
     list_display = ("slug", "name_en", "name_th", "name_ja", "parent", "position")
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("slug", "name_en", "name_th", "name_ja")
     list_select_related = ("parent",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -216,6 +216,18 @@ def product_add_photo(*, product: Product, upload, alt_text: str = "") -> Produc
     return photo
 
 
+def _swap_with_neighbour(rows: list, index: int, direction: int) -> bool:
+    """Swap rows[index] with the row `direction` away (-1 earlier, +1 later) and number them all
+    1, 2, … in `position`; False, changing nothing, when there is no row there."""
+    other = index + direction
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows, start=1):
+        row.position = position
+    return True
+
+
 @transaction.atomic
 def product_move_photo(*, product: Product, photo_id: int, direction: int) -> None:
     """Swap a photo with its neighbour (direction -1: earlier, +1: later); the first is the cover."""
@@ -223,12 +235,8 @@ def product_move_photo(*, product: Product, photo_id: int, direction: int) -> No
     index = next((i for i, p in enumerate(photos) if p.pk == photo_id), None)
     if index is None:
         raise ValidationError(_("That photo is not in this listing."))
-    other = index + direction
-    if not 0 <= other < len(photos):
+    if not _swap_with_neighbour(photos, index, direction):
         return
-    photos[index], photos[other] = photos[other], photos[index]
-    for position, photo in enumerate(photos, start=1):
-        photo.position = position
     ProductPhoto.objects.bulk_update(photos, ["position"])
     catalogue_changed()
 
@@ -251,12 +259,8 @@ def product_move(*, product: Product, direction: int) -> None:
     """Move a listing earlier or later in the producer's own order."""
     siblings = list(Product.objects.filter(producer_id=product.producer_id).order_by("position", "-created_at"))
     index = next(i for i, p in enumerate(siblings) if p.pk == product.pk)
-    other = index + direction
-    if not 0 <= other < len(siblings):
+    if not _swap_with_neighbour(siblings, index, direction):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        sibling.position = position
     Product.objects.bulk_update(siblings, ["position"])
     catalogue_changed()
 

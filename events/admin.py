@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import StateChangeInline
+
 from .models import Event, EventOrganiser, EventStatusChange
 
 
@@ -9,16 +11,10 @@ class OrganiserInline(admin.TabularInline):
     extra = 0
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(StateChangeInline):
     """The event's status history: written by the organisers' status changes, never here."""
 
     model = EventStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ("from_state", "to_state", "by", "note", "at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Event)

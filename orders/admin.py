@@ -10,28 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StateChangeInline
+
 from . import services
 from .models import Order, OrderEvent, OrderLine, PaymentSlip, Review, SalesTerms, ShippingBand
-
-
-class ReadOnlyAdminMixin:
-    """Look, don't touch: no adding, changing or deleting (the change page shows the fields)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
 
 
 class LineInline(ReadOnlyInline):
@@ -40,11 +22,8 @@ class LineInline(ReadOnlyInline):
     raw_id_fields = ("product",)
 
 
-class HistoryInline(ReadOnlyInline):
+class HistoryInline(StateChangeInline):
     model = OrderEvent
-    fields = ("at", "from_state", "to_state", "by", "note")
-    verbose_name = _("change")
-    verbose_name_plural = _("history")
 
 
 class SlipInline(ReadOnlyInline):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import images
+from core.admin import StateChangeInline
 from places.models import Country
 
 from . import services
@@ -31,14 +32,8 @@ class PhotoInline(admin.TabularInline):
         return False
 
 
-class StateChangeInline(admin.TabularInline):
+class VerificationHistoryInline(StateChangeInline):
     model = ProducerStateChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ("from_state", "to_state", "by", "note", "at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class PayoutChangeInline(admin.TabularInline):
@@ -105,7 +100,7 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "name_ja", "slug")
     raw_id_fields = ("place",)
     readonly_fields = ("state", "country", "province")
-    inlines = [MembershipInline, PhotoInline, StateChangeInline, PayoutChangeInline]
+    inlines = [MembershipInline, PhotoInline, VerificationHistoryInline, PayoutChangeInline]
     list_select_related = ("province",)
     actions = ["verify_selected", "suspend_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
