@@ -204,16 +204,11 @@ def product_set_stock(*, product: Product, stock: int) -> Product:
 
 def product_add_photo(*, product: Product, upload, alt_text: str = "") -> ProductPhoto:
     """Add a checked, re-encoded photo at the end of the listing's photos (at most MAX_PHOTOS)."""
-    if product.photos.count() >= MAX_PHOTOS:
-        raise ValidationError(_("A listing holds at most %(count)s photos; delete one first.") % {"count": MAX_PHOTOS})
-    content = images.clean_upload(upload)
-    name = images.store_image(content, folder="products")
-    with transaction.atomic():
-        position = (product.photos.aggregate(top=Max("position"))["top"] or 0) + 1
-        photo = ProductPhoto(product=product, image=name, alt_text=alt_text.strip(), position=position)
-        photo.full_clean()
-        photo.save()
-    return photo
+    return images.gallery_append(
+        product.photos, upload=upload, folder="products", limit=MAX_PHOTOS,
+        full_message=_("A listing holds at most %(count)s photos; delete one first.") % {"count": MAX_PHOTOS},
+        alt_text=alt_text.strip(),
+    )
 
 
 def _swap_with_neighbour(rows: list, index: int, direction: int) -> bool:

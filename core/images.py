@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -157,3 +159,19 @@ def thumbnail_url(name: str, size: str, *, storage=None) -> str:
         return ""
     storage = storage or default_storage
     return storage.url(thumbnail_name(str(name), size) if size in THUMBNAIL_SIZES else str(name))
+
+
+def gallery_append(photos, *, upload, folder: str, limit: int, full_message: str, **fields):
+    """Add a checked, re-encoded photo at the end of a gallery: `photos` is the owner's related
+    manager of rows with `image` and `position` (a listing's photos, a group's gallery), `fields`
+    the row's other fields. Raises ValidationError with `full_message` when the gallery holds
+    `limit` photos already, and for a file that is not an acceptable image."""
+    if photos.count() >= limit:
+        raise ValidationError(full_message)
+    name = store_image(clean_upload(upload), folder=folder)
+    with transaction.atomic():
+        position = (photos.aggregate(top=Max("position"))["top"] or 0) + 1
+        photo = photos.model(**{photos.field.name: photos.instance}, image=name, position=position, **fields)
+        photo.full_clean()
+        photo.save()
+    return photo

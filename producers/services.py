@@ -121,16 +121,11 @@ def producer_set_logo(*, producer: Producer, upload) -> Producer:
 
 def producer_add_photo(*, producer: Producer, upload, caption: str = "") -> ProducerPhoto:
     """Add a photo to the gallery (at most MAX_PHOTOS). Raises ValidationError for a bad file."""
-    if producer.photos.count() >= MAX_PHOTOS:
-        raise ValidationError(_("A gallery holds at most %(count)s photos; delete one first.") % {"count": MAX_PHOTOS})
-    content = images.clean_upload(upload)
-    name = images.store_image(content, folder="producers/photos")
-    with transaction.atomic():
-        position = (producer.photos.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        photo = ProducerPhoto(producer=producer, image=name, caption=caption.strip(), position=position)
-        photo.full_clean()
-        photo.save()
-    return photo
+    return images.gallery_append(
+        producer.photos, upload=upload, folder="producers/photos", limit=MAX_PHOTOS,
+        full_message=_("A gallery holds at most %(count)s photos; delete one first.") % {"count": MAX_PHOTOS},
+        caption=caption.strip(),
+    )
 
 
 def producer_delete_photo(*, producer: Producer, photo_id: int) -> None:
