@@ -95,7 +95,9 @@ class CatalogueFilter:
     boolean `expression(cleaned value)`, kept in the search's
     matched rows as the column named `column`, or for the text the `match` itself. `prefilter`
     filters are applied to the search's matched products before they are kept (no facet is
-    counted without them).
+    counted without them). `on_form` filters have their own input on the filter form (written in
+    catalogue_results.html); every other filter travels through the form as a hidden field, so a
+    new filter is kept without a template edit.
     """
 
     name: str
@@ -108,6 +110,7 @@ class CatalogueFilter:
     match: bool = False
     prefilter: bool = False
     facet: Facet | None = None
+    on_form: bool = False
 
     def column_for(self, data: dict) -> str:
         return self.column(data) if callable(self.column) else self.column
@@ -214,6 +217,7 @@ FILTERS: tuple[CatalogueFilter, ...] = (
         lambda: django_filters.CharFilter(label=_("Search"), max_length=200),
         match=True,
         prefilter=True,
+        on_form=True,
     ),
     CatalogueFilter(
         "category",
@@ -269,11 +273,11 @@ FILTERS: tuple[CatalogueFilter, ...] = (
     ),
     CatalogueFilter(
         "min_price", _price_field(_("Lowest price")), column=_price_column, columns=("price", "price_reference"),
-        lookup="gte",
+        lookup="gte", on_form=True,
     ),
     CatalogueFilter(
         "max_price", _price_field(_("Highest price")), column=_price_column, columns=("price", "price_reference"),
-        lookup="lte",
+        lookup="lte", on_form=True,
     ),
     CatalogueFilter(
         "in_stock",
@@ -284,6 +288,7 @@ FILTERS: tuple[CatalogueFilter, ...] = (
         lookup="gt",
         value=lambda _checked: 0,
         prefilter=True,
+        on_form=True,
     ),
     CatalogueFilter(
         "certification",

@@ -354,9 +354,10 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
         ],
         "sort": sort,
         "sort_choices": SORT_CHOICES,
+        # The chosen values of the filters without an input of their own, kept by the form.
         "facet_values": [
             (name, getattr(value, "slug", value))
-            for name in (declaration.name for declaration in _faceted(filterset))
+            for name in (declaration.name for declaration in filterset.declarations if not declaration.on_form)
             if (value := filterset.form.cleaned_data.get(name)) not in (None, "")
         ],
         "active_filters": [name for name, value in filterset.form.cleaned_data.items() if value not in (None, "") and name != "sort"],

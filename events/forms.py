@@ -11,9 +11,8 @@ from catalogue.models import Category
 from places.models import Place
 
 from .models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
-from .services import MAX_GRID
+from .services import EVENT_FIELDS, MAX_GRID
 
-EVENT_FIELDS = ["name", "name_th", "name_ja", "slug", "venue", "place", "starts_on", "ends_on"]
 NEED_CHOICES = [(feature.value, feature.need_label) for feature in StallFeature]
 BULK_STATES = [
     (StallApplication.State.ACCEPTED, _("Accept")),

@@ -15,7 +15,7 @@ from .assignment import (
     stall_unassign,
     stalls_swap,
 )
-from .events import event_create, event_set_status, event_update, require_organiser
+from .events import EVENT_FIELDS, event_create, event_set_status, event_update, require_organiser
 from .fair_days import exhibitor_check_in, stall_fee_set
 from .layout import (
     MAX_GRID,
@@ -28,6 +28,7 @@ from .layout import (
 )
 
 __all__ = [
+    "EVENT_FIELDS",
     "MAX_GRID",
     "STALL_FIELDS",
     "application_submit",

@@ -8,7 +8,7 @@ os.environ.setdefault("EMBEDDED_DATABASE_NAME", "otop_bench")
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
 os.environ.setdefault("DATABASE_POOL_SIZE", "0")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"

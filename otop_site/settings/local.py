@@ -11,11 +11,11 @@ import os
 # embedded server (100 connections) room for the test suite beside it.
 os.environ.setdefault("DATABASE_POOL_SIZE", "16")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 # runserver listens with a backlog of 10 connections: a burst of visitors overflows it, and the
 # kernel drops the rest, which retry 1, 3, 7… seconds later (a burst of 100 took 30 s instead
 # of 4). Room for a burst; each connection still waits for a database connection from the pool.
-from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.core.servers.basehttp import WSGIServer
 
 WSGIServer.request_queue_size = 128

@@ -8,7 +8,7 @@ import os
 os.environ.setdefault("DATABASE_POOL_SIZE", "0")
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -127,3 +127,11 @@ def test_the_added_facet_counts_each_value_as_its_link_selects(woven):
         filterset = WithUnit(QueryDict(f"q=woven&max_weight=400&unit={unit}"), queryset=Product.objects.public())
         assert filterset.is_valid()
         assert filterset.qs.count() == n
+
+
+def test_a_declared_filter_without_an_input_is_kept_by_the_filter_form(woven, monkeypatch):
+    monkeypatch.setattr(selectors, "ProductFilter", WithUnit)
+    context = selectors.catalogue_page(params=QueryDict("q=woven&max_weight=500&unit=g&min_price=150"), page=None)
+    kept = dict(context["facet_values"])
+    # Filters with an input of their own (the search, the prices) are not repeated as hidden fields.
+    assert kept == {"unit": "g", "max_weight": 500}

@@ -45,7 +45,7 @@ def test_certification_words_do_not_depend_on_the_language_of_whoever_saved(
 
 
 def test_a_search_cached_between_the_commit_and_the_reindex_is_renewed(
-    client, page_cache, search_catalogue, make_listing, django_capture_on_commit_callbacks  # noqa: F811
+    client, page_cache, search_catalogue, make_listing, django_capture_on_commit_callbacks
 ):
     assert results(client, search_catalogue, "lotus") == []
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -66,3 +66,14 @@ def test_a_refused_status_change_writes_no_history(event, organiser):
         services.event_set_status(event=event, by=UserFactory(), status=Event.Status.CLOSED)
 
     assert not EventStatusChange.objects.filter(event=event).exists()
+
+
+def test_editing_an_event_cannot_move_its_status_past_the_lifecycle(event, organiser):
+    with pytest.raises(ValueError, match="status"):
+        services.event_update(event=event, by=organiser, status=Event.Status.FINISHED)
+    with pytest.raises(ValueError, match="status"):
+        services.event_create(by=organiser, name="Fair", slug="fair-x", status=Event.Status.PUBLISHED)
+
+    event.refresh_from_db()
+    assert event.status == Event.Status.OPEN
+    assert not EventStatusChange.objects.filter(event=event).exists()

@@ -847,7 +847,7 @@ def test_two_groups_naming_their_villages_in_thai_keep_their_own_villages(client
     assert second.place.name_en == "บ้านโคกสะอาด"
 
 
-# --- review fixes --------------------------------------------------------------------------------
+# --- the verification queue, the profile page, the directory and registration, in detail ---------
 
 
 def test_each_producer_in_the_verification_queue_has_its_own_reason_box(client, staff, make_producer, tha_sawang):
