@@ -7,4 +7,4 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the cache invalidation
+        from . import receivers  # noqa: F401 - connects the cache invalidation

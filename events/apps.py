@@ -12,7 +12,7 @@ class EventsConfig(AppConfig):
         from accounts.roles import register_role
         from catalogue.cache import product_page_shows
 
-        from . import signals  # noqa: F401 - connects the floor plan cache invalidation
+        from . import receivers  # noqa: F401 - connects the floor plan cache invalidation
         from .cache import EVENTS_VERSION_KEY
         from .models import EventOrganiser
 

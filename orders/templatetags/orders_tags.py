@@ -26,11 +26,19 @@ def reservation_note(reservations: dict, product) -> dict:
     return {"reservation": (reservations or {}).get(product.pk), "product": product}
 
 
-@register.simple_tag(takes_context=True)
-def is_favourite(context, *, product=None, producer=None) -> bool:
-    """`{% is_favourite product=product.pk as favourite %}` (or `producer=`): whether the
-    visitor has it among their favourites; no query for a visitor who is not logged in."""
-    return selectors.is_favourite(user=context["user"], product=product, producer=producer)
+@register.inclusion_tag("orders/partials/favourite_button.html", takes_context=True)
+def favourite_button(context, *, product=None, producer=None) -> dict:
+    """`{% favourite_button product=product.pk %}` (or `producer=`): the button that adds it to
+    the visitor's favourites or takes it out; nothing for a visitor who is not logged in."""
+    user = context["user"]
+    return {
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "kind": "product" if product is not None else "producer",
+        "pk": product if product is not None else producer,
+        "is_favourite": user.is_authenticated
+        and selectors.is_favourite(user=user, product=product, producer=producer),
+    }
 
 
 @register.simple_tag

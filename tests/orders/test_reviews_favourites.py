@@ -3,6 +3,7 @@
 favourite products and producers."""
 
 import pytest
+from django.test import Client
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalogue import services as catalogue_services
@@ -170,3 +171,14 @@ def test_a_hidden_product_cannot_be_made_a_favourite(buyer_client, shop):
 @pytest.mark.parametrize("data", [{}, {"product": "abc"}, {"producer": "x"}, {"product": "99999999"}, {"producer": "99999999"}])
 def test_bad_favourite_posts_are_404_not_500(buyer_client, data):
     assert buyer_client.post(TOGGLE, data).status_code == 404
+
+
+def test_the_favourite_button_posts_with_its_token_on_product_and_producer_pages(buyer_client, shop, scarf):
+    anonymous = Client()
+    for url, kind, pk in ((f"/products/{scarf.slug}/", "product", scarf.pk), (f"/producers/{shop.slug}/", "producer", shop.pk)):
+        page = buyer_client.get(url).content.decode()
+        form = page[page.index('class="favourite-form"'):]
+        form = form[: form.index("</form>")]
+        assert 'name="csrfmiddlewaretoken"' in form
+        assert f'name="{kind}" value="{pk}"' in form
+        assert 'class="favourite-form"' not in anonymous.get(url).content.decode()
