@@ -9,16 +9,23 @@ from accounts.models import User
 from producers.models import Producer
 
 from ..lifecycles import APPLICATION_LIFECYCLE
-from ..models import Event, StallApplication, StallAssignment, Zone
+from ..models import Event, StallApplication, StallAssignment, StallFeature, Zone
 from ..permissions import is_member
 
 
 @transaction.atomic
 def application_submit(
-    *, event: Event, producer: Producer, by: User, preferred_zone: Zone | None = None, products=(),
-    needs_power: bool = False, needs_corner: bool = False, needs_double: bool = False, note: str = "",
+    *, event: Event, producer: Producer, by: User, preferred_zone: Zone | None = None, products=(), note: str = "",
+    **needs: bool,
 ) -> StallApplication:
-    """A producer applies for a stall while applications are open (one live application each)."""
+    """A producer applies for a stall while applications are open (one live application each).
+
+    `needs` are the features the stall should have, by their application fields
+    (StallFeature.need_fields(): ``needs_power=True``…); any other keyword is a TypeError.
+    """
+    unknown = set(needs) - set(StallFeature.need_fields())
+    if unknown:
+        raise TypeError(f"Not stall needs: {sorted(unknown)}")
     if not is_member(producer, by):
         raise PermissionDenied
     if producer.state != Producer.State.VERIFIED:
@@ -32,8 +39,8 @@ def application_submit(
         raise ValidationError({"products": _("Choose your own products.")})
     exhibited = StallAssignment.objects.filter(producer=producer, event__ends_on__lt=event.starts_on).exists()
     application = StallApplication(
-        event=event, producer=producer, preferred_zone=preferred_zone, needs_power=needs_power, needs_corner=needs_corner,
-        needs_double=needs_double, note=note.strip(), exhibited_before=exhibited,
+        event=event, producer=producer, preferred_zone=preferred_zone, note=note.strip(), exhibited_before=exhibited,
+        **{field: bool(needs.get(field)) for field in StallFeature.need_fields()},
     )
     try:
         with transaction.atomic():
