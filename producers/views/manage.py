@@ -331,26 +331,40 @@ class VerificationQueueView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"queue": queue, "state": state, "states": Producer.State.choices}
 
 
-class ProducerStateView(StaffRequiredMixin, View):
-    def post(self, request, pk: int):
-        producer = get_object_or_404(Producer, pk=pk)
-        form = StateChangeForm(request.POST)
-        to_state = request.POST.get("to_state", "")
-        if form.is_valid():
-            try:
-                services.producer_set_state(
-                    producer=producer, to_state=to_state, by=request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(
-                    request,
-                    _("%(name)s is now %(state)s.")
-                    % {"name": producer.display_name, "state": Producer.State(to_state).label},
-                )
-            except ValidationError as error:
-                flash_errors(request, error)
-        else:
-            messages.error(request, _("The reason is too long."))
-        return redirect(f"{reverse_lazy('producers:verification_queue')}?state={producer.state}")
+class ProducerStateView(StaffRequiredMixin, ServiceFormView):
+    """Staff move a producer to the POSTed ``to_state``; the answer is a message on the queue."""
+
+    form_class = StateChangeForm
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        self.producer = get_object_or_404(Producer, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.producer_set_state(
+            producer=self.producer, to_state=self.to_state, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    @property
+    def to_state(self) -> str:
+        return self.request.POST.get("to_state", "")
+
+    def get_success_message(self, form) -> str:
+        return _("%(name)s is now %(state)s.") % {
+            "name": self.producer.display_name, "state": Producer.State(self.to_state).label
+        }
+
+    def get_success_url(self) -> str:
+        return f"{reverse('producers:verification_queue')}?state={self.producer.state}"
+
+    def service_failed(self, form, error: ValidationError):
+        flash_errors(self.request, error)
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The reason is too long."))
+        return redirect(self.get_success_url())
 
 
 class PayoutReviewQueueView(StaffRequiredMixin, TemplateView):

@@ -210,6 +210,17 @@ class TestEvents:
         assert event.status == Event.Status.PUBLISHED
         assert "cannot become" in texts(response)
 
+    def test_an_unknown_status_is_a_message_on_the_overview_and_the_address_takes_only_posts(self, organiser_client, event):
+        before = event.status
+
+        response = organiser_client.post(url("organiser_status", event), {"status": "bogus"})
+
+        assert response.status_code == 302 and response["Location"] == url("organiser_event", event)
+        assert "bogus" in texts(organiser_client.get(response["Location"]))
+        event.refresh_from_db()
+        assert event.status == before
+        assert organiser_client.get(url("organiser_status", event)).status_code == 405
+
     def test_the_usual_next_step_comes_first(self, organiser_client, event):
         Event.objects.filter(pk=event.pk).update(status=Event.Status.CLOSED)
 

@@ -535,6 +535,19 @@ def test_non_staff_get_403_on_verification(client, manager_a, group_a):
     assert group_a.state == Producer.State.PENDING
 
 
+def test_staff_state_change_answers_with_a_message_on_the_queue(client, staff, group_a):
+    log_in(client, staff)
+    state = group_a.state
+
+    too_long = client.post(f"/staff/producers/{group_a.pk}/state/", {"to_state": "suspended", "reason": "x" * 2000}, follow=True)
+    unreasoned = client.post(f"/staff/producers/{group_a.pk}/state/", {"to_state": "suspended", "reason": ""}, follow=True)
+
+    assert too_long.redirect_chain == [(f"/staff/producers/?state={state}", 302)]
+    assert [str(m) for m in too_long.context["messages"]] == ["The reason is too long."]
+    assert [str(m) for m in unreasoned.context["messages"]] == ["Say why the producer is suspended; they will see it."]
+    assert client.get(f"/staff/producers/{group_a.pk}/state/").status_code == 405
+
+
 def test_staff_state_changes_with_bad_input_never_fail(client, staff, group_a):
     log_in(client, staff)
 

@@ -1,6 +1,7 @@
 """The applications to an event: filtered, and moved on together."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
@@ -54,6 +55,5 @@ class ApplicationsView(EventOrganiserRequiredMixin, TemplateView):
                 ngettext("%(count)s application is now %(state)s.", "%(count)s applications are now %(state)s.", moved)
                 % {"count": moved, "state": StallApplication.State(to_state).label},
             )
-        for error in errors:
-            messages.error(request, error)
+        flash_errors(request, ValidationError(errors))
         return redirect(back_url(request, "events:organiser_applications", self.event))

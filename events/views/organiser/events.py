@@ -2,13 +2,10 @@
 
 import copy
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from core.views import ServiceFormView, flash_errors
@@ -51,19 +48,25 @@ class EventOverviewView(EventOrganiserRequiredMixin, TemplateView):
         }
 
 
-class EventStatusView(EventOrganiserRequiredMixin, View):
-    def post(self, request, *args, **kwargs):
-        form = EventStatusForm(request.POST)
-        if not form.is_valid():
-            flash_errors(request, form)
-        else:
-            try:
-                event = services.event_set_status(event=self.event, by=request.user, status=form.cleaned_data["status"])
-            except ValidationError as error:
-                flash_errors(request, error)
-            else:
-                messages.success(request, _("The event is now %(status)s.") % {"status": event.get_status_display()})
-        return redirect("events:organiser_event", slug=self.event.slug)
+class EventStatusView(EventOrganiserRequiredMixin, ServiceFormView):
+    """Moves the event on; a refusal, or an invalid status, is shown as messages on its overview."""
+
+    form_class = EventStatusForm
+    http_method_names = ["post", "options"]
+
+    def perform(self, form):
+        return services.event_set_status(event=self.event, by=self.request.user, status=form.cleaned_data["status"])
+
+    def get_success_message(self, form) -> str:
+        return _("The event is now %(status)s.") % {"status": self.result.get_status_display()}
+
+    def get_success_url(self) -> str:
+        return reverse("events:organiser_event", args=[self.event.slug])
+
+    def form_invalid(self, form):
+        # Also reached from service_failed, with the service's error on the form.
+        flash_errors(self.request, form)
+        return redirect(self.get_success_url())
 
 
 class EventEditView(EventOrganiserRequiredMixin, ServiceFormView):
