@@ -11,7 +11,7 @@ from catalogue.taxonomy import CATEGORIES
 from places.models import Place
 from places.services import places_load
 from tests.catalogue import search_data
-from tests.factories import OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory, tambon_of
+from tests.factories import OrganiserFactory, ProducerFactory, ProducerMembershipFactory, UserFactory, log_in, tambon_of
 
 CATEGORY_COUNT = sum(1 + len(children) for *_names, children in CATEGORIES)
 
@@ -194,3 +194,9 @@ def sending(mailoutbox, django_capture_on_commit_callbacks):
                 return client.post(url, data or {}, **extra)
 
     return Sending()
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """The test client logged in as a superuser (the admin's pages)."""
+    return log_in(client, staff_user)

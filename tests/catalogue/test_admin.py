@@ -6,23 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Category, Product
+from tests.pages import page_queries
 from tests.factories import log_in
 
 PRODUCTS = "/admin/catalogue/product/"
 CATEGORIES = "/admin/catalogue/category/"
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    return log_in(client, staff_user)
-
-
-def queries(client, url: str) -> int:
-    client.get(url)  # warm: the session, the language, the content types
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
 
 
 def add_listings(make_product, group_a, group_b, count: int) -> None:
@@ -35,11 +23,11 @@ def add_listings(make_product, group_a, group_b, count: int) -> None:
 
 def test_the_listing_changelist_answers_staff_in_the_same_queries_however_many_listings(staff_client, make_product, group_a, group_b):
     add_listings(make_product, group_a, group_b, 2)
-    few = queries(staff_client, PRODUCTS)
+    few = page_queries(staff_client, PRODUCTS)
 
     add_listings(make_product, group_a, group_b, 8)
 
-    assert queries(staff_client, PRODUCTS) == few
+    assert page_queries(staff_client, PRODUCTS) == few
     assert few <= 15
 
 

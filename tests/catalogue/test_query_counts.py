@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalogue import selectors
+from tests.pages import page_queries
 from tests.factories import ProducerFactory, ProductFactory, add_photo, minutes_ago
 
 MAX_QUERIES = 20
@@ -18,14 +19,6 @@ CERTIFICATIONS = [
     {"kind": "organic", "name": "", "number": "ORG-7", "year": 2021},
     {"kind": "halal", "name": "", "number": "H-3", "year": 2023},
 ]
-
-
-def queries(client, url: str) -> int:
-    client.get(url)  # warm: the language, the session, anything loaded once per process
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
 
 
 @pytest.fixture
@@ -59,9 +52,9 @@ def add_products(categories, group_a, group_b, django_capture_on_commit_callback
 @pytest.mark.parametrize("query", ["", THREE_FILTERS, "?q=woven&sort=price&stars=2"])
 def test_product_list_queries_do_not_grow_with_the_catalogue(client, add_products, query):
     add_products(5)
-    few = queries(client, "/products/" + query)
+    few = page_queries(client, "/products/" + query)
     add_products(55)
-    many = queries(client, "/products/" + query)
+    many = page_queries(client, "/products/" + query)
     assert client.get("/products/" + query).context["paginator"].count > 24, "more than a page of results"
     assert few == many
     assert many <= MAX_QUERIES
@@ -71,16 +64,16 @@ def test_product_list_queries_do_not_grow_with_the_catalogue(client, add_product
 def test_product_list_queries_do_not_grow_with_the_page_size(client, add_products, monkeypatch, query):
     add_products(30)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 6)
-    small = queries(client, "/products/" + query)
+    small = page_queries(client, "/products/" + query)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 24)
-    large = queries(client, "/products/" + query)
+    large = page_queries(client, "/products/" + query)
     assert small == large
     assert large <= MAX_QUERIES
 
 
 def test_the_last_page_costs_the_same_as_the_first(client, add_products):
     add_products(30)
-    assert queries(client, "/products/?page=2") == queries(client, "/products/")
+    assert page_queries(client, "/products/?page=2") == page_queries(client, "/products/")
 
 
 def test_the_results_fragment_costs_no_more_than_the_page(client, add_products):
@@ -88,7 +81,7 @@ def test_the_results_fragment_costs_no_more_than_the_page(client, add_products):
     client.get("/products/")
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/products/", HTTP_X_PARTIAL="results").status_code == 200
-    assert len(captured.captured_queries) <= queries(client, "/products/")
+    assert len(captured.captured_queries) <= page_queries(client, "/products/")
 
 
 # --- the product page -----------------------------------------------------------------------------
@@ -97,7 +90,7 @@ def test_the_results_fragment_costs_no_more_than_the_page(client, add_products):
 @pytest.fixture
 def detail_queries(client):
     def count(product) -> int:
-        return queries(client, f"/products/{product.slug}/")
+        return page_queries(client, f"/products/{product.slug}/")
 
     return count
 
@@ -138,13 +131,13 @@ def test_product_page_queries_do_not_grow_with_the_villages_products(make_produc
 
 def test_home_page_queries_do_not_grow_with_the_catalogue(client, add_products):
     add_products(2)
-    few = queries(client, "/")
+    few = page_queries(client, "/")
     add_products(20)
-    assert queries(client, "/") == few <= MAX_QUERIES
+    assert page_queries(client, "/") == few <= MAX_QUERIES
 
 
 def test_producer_profile_queries_do_not_grow_with_its_products(client, add_products, group_a):
     add_products(4)
-    few = queries(client, f"/producers/{group_a.slug}/")
+    few = page_queries(client, f"/producers/{group_a.slug}/")
     add_products(20)
-    assert queries(client, f"/producers/{group_a.slug}/") == few <= MAX_QUERIES
+    assert page_queries(client, f"/producers/{group_a.slug}/") == few <= MAX_QUERIES

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderEvent, Review, SalesTerms
+from tests.pages import page_queries
 from tests.factories import log_in, place_one
 from tests.producers import imagefiles
 
@@ -20,29 +21,16 @@ SALES_TERMS = "/admin/orders/salesterms/"
 pytestmark = pytest.mark.usefixtures("unpaid_limits_raised")
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    return log_in(client, staff_user)
-
-
-def queries(client, url: str) -> int:
-    client.get(url)  # warm: the session, the language, the content types
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_the_order_changelist_answers_staff_in_the_same_queries_however_many_orders(staff_client, buyer, other_buyer, scarf, pillow):
     place_one(buyer, scarf)
     place_one(other_buyer, pillow)
-    few = queries(staff_client, ORDERS)
+    few = page_queries(staff_client, ORDERS)
 
     for _ in range(4):
         place_one(buyer, scarf)
         place_one(other_buyer, pillow)
 
-    assert queries(staff_client, ORDERS) == few
+    assert page_queries(staff_client, ORDERS) == few
     assert few <= 15
 
 
@@ -121,9 +109,9 @@ def test_reviews_and_sales_terms_are_read_only(staff_client, buyer, manager, sho
     review = services.review_create(line=order.lines.get(), buyer=buyer, rating=5, text="Beautiful weaving.")
     terms = SalesTerms.objects.get(producer=shop)
 
-    assert queries(staff_client, REVIEWS) <= 15
+    assert page_queries(staff_client, REVIEWS) <= 15
     assert staff_client.get(f"{REVIEWS}{review.pk}/change/").status_code == 200
-    assert queries(staff_client, SALES_TERMS) <= 15
+    assert page_queries(staff_client, SALES_TERMS) <= 15
     assert staff_client.get(f"{SALES_TERMS}{terms.pk}/change/").status_code == 200
     for url in (REVIEWS, SALES_TERMS):
         assert staff_client.get(f"{url}add/").status_code == 403

@@ -5,15 +5,14 @@ import json
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from catalogue.selectors import DIRECTORY_PAGE_SIZE
 from places.models import Place
 from producers.models import Producer, ProducerInvitation, ProducerMembership, ProducerPhoto
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
+from tests.pages import page_queries
 from tests.factories import TEST_PASSWORD, ProducerPhotoFactory, UserFactory, log_in, settle, tambon_of
 from tests.producers import imagefiles
 
@@ -713,23 +712,15 @@ def test_the_directory_answers_in_thai_and_japanese(client, directory):
 # --- query counts --------------------------------------------------------------------------------
 
 
-def count_queries(client, url) -> int:
-    client.get(url)  # warm up: first-use caches (content types, translations) are not the page's cost
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_directory_queries_do_not_grow_with_the_producers_shown(client, make_producer, django_assert_max_num_queries):
     provinces = list(Place.objects.filter(country="TH", level="province").order_by("code")[:8])
     for number in range(5):
         make_producer(name_en=f"Group {number:02d}", place=tambon_of(provinces[number % 8], number))
-    with_five = count_queries(client, "/producers/")
+    with_five = page_queries(client, "/producers/")
 
     for number in range(5, 40):
         make_producer(name_en=f"Group {number:02d}", place=tambon_of(provinces[number % 8], number))
-    with_forty = count_queries(client, "/producers/")
+    with_forty = page_queries(client, "/producers/")
 
     assert len(client.get("/producers/").context["producers"]) == 24
     assert with_five == with_forty
@@ -746,7 +737,7 @@ def test_profile_queries_do_not_grow_with_photos_and_members(client, make_produc
         ProducerPhotoFactory(producer=big)
         ProducerMembership.objects.create(producer=big, user=UserFactory(), role="member")
 
-    assert count_queries(client, "/producers/small-group/") == count_queries(client, "/producers/big-group/")
+    assert page_queries(client, "/producers/small-group/") == page_queries(client, "/producers/big-group/")
     with django_assert_max_num_queries(8):
         response = client.get("/producers/big-group/")
     assert len(response.context["photos"]) == 10 and len(response.context["member_names"]) == 10
