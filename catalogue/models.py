@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +170,24 @@ class Product(models.Model):
             ),
             models.Index(fields=["-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_newest"),
             models.Index(fields=["price_reference", "id"], condition=Q(visible=True), name="catalogue_product_price"),
+            # "Most stars" in its own order, and one province newest first, read a page off an index.
+            models.Index(
+                OrderBy(F("star_rating"), descending=True, nulls_last=True),
+                OrderBy(F("published_at"), descending=True),
+                OrderBy(F("id"), descending=True),
+                condition=Q(visible=True),
+                name="catalogue_product_stars",
+            ),
+            models.Index(
+                fields=["province", "-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_province"
+            ),
+            # The few sold-out products, which "in stock only" takes off the facet counts (FacetCount).
+            models.Index(
+                fields=["category"],
+                include=["province", "country", "star_rating"],
+                condition=Q(visible=True, stock=0),
+                name="catalogue_product_sold_out",
+            ),
             models.Index(fields=["producer", "status", "position"]),
             # Visitors search visible products only: partial indexes, so a search needs no second
             # index for the visible flag. The names alone serve the search box's suggestions.
@@ -257,3 +275,32 @@ class ProductPhoto(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["product", "position"])]
+
+
+class FacetCount(models.Model):
+    """How many visible products share one combination of the values the catalogue's facets
+    count by: category, place, stars and (`certification`, blank for the products themselves)
+    one certification they hold. The facets beside /products/ add these up instead of counting
+    tens of thousands of products on every page.
+
+    Written by the database itself: triggers on the products and certifications tables
+    (migration 0009) add each change as it is made, whatever makes it (a service, the admin, an
+    import, a bulk update), in the same transaction. The stock is not a dimension, so selling
+    a product out never writes here: "in stock only" subtracts the few sold-out products,
+    counted live. `products` may be 0 where a combination was emptied.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    country = models.CharField(max_length=2)
+    province = models.ForeignKey("places.Place", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # 0 for products without stars, so that the combination is one unique key.
+    star_rating = models.PositiveSmallIntegerField()
+    certification = models.CharField(max_length=10, blank=True)
+    products = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "province", "country", "star_rating", "certification"], name="catalogue_facetcount_cell"
+            )
+        ]
