@@ -181,13 +181,6 @@ class Product(models.Model):
             models.Index(
                 fields=["province", "-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_province"
             ),
-            # The few sold-out products, which "in stock only" takes off the facet counts (FacetCount).
-            models.Index(
-                fields=["category"],
-                include=["province", "country", "star_rating"],
-                condition=Q(visible=True, stock=0),
-                name="catalogue_product_sold_out",
-            ),
             models.Index(fields=["producer", "status", "position"]),
             # Visitors search visible products only: partial indexes, so a search needs no second
             # index for the visible flag. The names alone serve the search box's suggestions.
@@ -279,28 +272,25 @@ class ProductPhoto(models.Model):
 
 class FacetCount(models.Model):
     """How many visible products share one combination of the values the catalogue's facets
-    count by: category, place, stars and (`certification`, blank for the products themselves)
-    one certification they hold. The facets beside /products/ add these up instead of counting
-    tens of thousands of products on every page.
+    count by: category, place, stars, whether in stock and (`certification`, blank for the
+    products themselves) one certification they hold. The facets beside /products/ add these
+    up instead of counting tens of thousands of products on every page.
 
     Written by the database itself: triggers on the products and certifications tables
     (migration 0009) add each change as it is made, whatever makes it (a service, the admin, an
-    import, a bulk update), in the same transaction. The stock is not a dimension, so selling
-    a product out never writes here: "in stock only" subtracts the few sold-out products,
-    counted live. `products` may be 0 where a combination was emptied.
+    import, a bulk update, a checkout selling the last unit), in the same transaction. They only
+    ever insert rows (+n or -n for a combination), so two checkouts never wait for each other
+    here; a combination's number is the sum of its rows, and facet_counts_compact() (catalogue
+    services) folds them into one row each now and then.
     """
 
     category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     country = models.CharField(max_length=2)
     province = models.ForeignKey("places.Place", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    # 0 for products without stars, so that the combination is one unique key.
+    # 0 for products without stars.
     star_rating = models.PositiveSmallIntegerField()
+    in_stock = models.BooleanField()
     certification = models.CharField(max_length=10, blank=True)
-    products = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["category", "province", "country", "star_rating", "certification"], name="catalogue_facetcount_cell"
-            )
-        ]
+    products = models.IntegerField()
+    # Written by facet_counts_compact() (one row a combination), not by a trigger.
+    folded = models.BooleanField(default=False, db_default=False)

@@ -15,7 +15,7 @@ from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
 from .cache import catalogue_changed
-from .models import Category, Certification, Product, ProductPhoto
+from .models import Category, Certification, FacetCount, Product, ProductPhoto
 from .taxonomy import load_categories
 
 MAX_PHOTOS = 10
@@ -259,3 +259,18 @@ def product_move(*, product: Product, direction: int) -> None:
     Product.objects.bulk_update(siblings, ["position"])
     catalogue_changed()
 
+
+
+def facet_counts_compact() -> None:
+    """Fold each combination's rows of FacetCount into one (the triggers that keep the counts
+    only ever add rows), dropping those that add up to nothing. Safe beside writers and another
+    compaction: rows added meanwhile are not touched, and a row is folded by one of them only."""
+    from django.db import connection
+
+    columns = "category_id, country, province_id, star_rating, in_stock, certification"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH folded AS (DELETE FROM {FacetCount._meta.db_table} RETURNING {columns}, products) "  # noqa: S608
+            f"INSERT INTO {FacetCount._meta.db_table} ({columns}, products, folded) "
+            f"SELECT {columns}, sum(products), true FROM folded GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(products) <> 0"
+        )
