@@ -484,23 +484,36 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     }
 
 
+def _with_places(product: Product) -> None:
+    """Read the product's origin and its producer's place, each with its parents up to the
+    country (for their full names), in one query instead of two long chains of joins."""
+    wanted = {pk for pk in (product.origin_id, product.producer.place_id) if pk is not None}
+    places = {place.pk: place for place in Place.objects.filter(pk__in=wanted).with_ancestors()}
+    if product.origin_id is not None:
+        product.origin = places[product.origin_id]
+    product.producer.place = places[product.producer.place_id]
+
+
+def _newest_first(products):
+    # NULLS LAST keeps the planner off the newest-first index, which it would walk far to find
+    # the few products of one village.
+    return products.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
 def product_page(*, slug: str) -> dict:
     """A public product with everything its page shows, and "more from" lists (its reviews are
-    orders' own tag in the template). Fixed queries."""
+    orders' own tag in the template). Fixed queries, each on a few joins at most."""
     product = (
         Product.objects.public()
-        .select_related(
-            "category__parent",
-            "province",
-            f"origin__{ANCESTOR_PATH}",
-            f"producer__place__{ANCESTOR_PATH}",
-        )
+        .select_related("category__parent", "producer")
+        .defer("search_document", "search_names", "producer__search_document")
         .prefetch_related(
             Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk")),
             "certifications",
         )
         .get(slug=slug)
     )
+    _with_places(product)
     from_producer = list(
         Product.objects.public()
         .filter(producer_id=product.producer_id)
@@ -509,23 +522,18 @@ def product_page(*, slug: str) -> dict:
         .order_by("position", "-published_at")[:MORE_LIKE_THIS]
     )
     village = product.origin or product.producer.place
-    neighbours = list(Producer.objects.filter(place=village).exclude(pk=product.producer_id).values_list("pk", flat=True))
-    from_place = list(
-        Product.objects.public()
-        .filter(Q(origin=village) | Q(producer_id__in=neighbours))
-        .exclude(producer_id=product.producer_id)
-        .with_card_data()
-        # NULLS LAST keeps the planner off the newest-first index, which it would walk far to find
-        # the few products of one village.
-        .order_by(F("published_at").desc(nulls_last=True))[:MORE_LIKE_THIS]
+    # The newest products made in the village or by its other producers: the newest few of each
+    # (each read off an index), then the newest of those.
+    others = Product.objects.public().exclude(producer_id=product.producer_id)
+    neighbours = Producer.objects.filter(place=village).exclude(pk=product.producer_id).values("pk")
+    candidates = _newest_first(others.filter(origin=village)).values_list("pk", "published_at")[:MORE_LIKE_THIS].union(
+        _newest_first(others.filter(producer_id__in=neighbours)).values_list("pk", "published_at")[:MORE_LIKE_THIS]
     )
+    newest = sorted(candidates, key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)[:MORE_LIKE_THIS]
+    from_place = _in_order(others, [pk for pk, _published in newest])
     if not from_place:
         from_place = list(
-            Product.objects.public()
-            .filter(province_id=product.province_id)
-            .exclude(producer_id=product.producer_id)
-            .with_card_data()
-            .order_by("-published_at")[:MORE_LIKE_THIS]
+            others.filter(province_id=product.province_id).with_card_data().order_by("-published_at", "-pk")[:MORE_LIKE_THIS]
         )
     return {
         "product": product,
@@ -534,6 +542,14 @@ def product_page(*, slug: str) -> dict:
         "more_from_place": from_place,
         "place": village,
     }
+
+
+def _in_order(products, ids: list[int]) -> list[Product]:
+    """The products of `ids` with their card data, in that order (no query for none)."""
+    if not ids:
+        return []
+    by_id = {product.pk: product for product in products.filter(pk__in=ids).with_card_data()}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:
