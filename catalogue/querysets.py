@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Q, Subquery
 
 
 # The columns a product card reads: its product's and its producer's (the producer's place
@@ -30,19 +30,20 @@ class ProductQuerySet(models.QuerySet):
 
     def with_card_data(self):
         """What a product card shows (templates/catalogue/partials/product_card.html) and no
-        more: two queries for any page size, reading only the columns the card shows, not the
-        descriptions, stories and search vectors of every product."""
+        more, in one query for any page size: the columns the card shows (not the descriptions,
+        stories and search vectors of every product), the producer with its place and the
+        place's parents, and the cover photo (`cover_image`, `cover_alt_text`: the first photo's)
+        read beside each product instead of every photo in a second query."""
         from places.querysets import ANCESTOR_PATH
 
         from .models import ProductPhoto
 
+        cover = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
         return (
             self.select_related("producer", f"producer__place__{ANCESTOR_PATH}")
             .only(*CARD_FIELDS, *(f"producer__{name}" for name in CARD_PRODUCER_FIELDS))
-            .prefetch_related(
-                Prefetch(
-                    "photos",
-                    queryset=ProductPhoto.objects.only("product", "image", "alt_text").order_by("position", "pk"),
-                )
+            .annotate(
+                cover_image=Subquery(cover.values("image")[:1]),
+                cover_alt_text=Subquery(cover.values("alt_text")[:1]),
             )
         )

@@ -1,6 +1,8 @@
 """The reads of the catalogue pages: the home page, /products/ with its facets, a product page,
 the producer directory."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.http import QueryDict
@@ -53,14 +55,22 @@ def _apply_filters(filterset: ProductFilter, queryset, *, exclude: tuple[str, ..
 
 
 def _link(params: QueryDict, key: str, value: str | None, *, drop: tuple[str, ...] = ()) -> str:
-    query = params.copy()
-    for name in ("page", *drop):
-        query.pop(name, None)
-    if value is None:
-        query.pop(key, None)
-    else:
-        query[key] = value
-    return "?" + query.urlencode() if query else "?"
+    """The parameters with `key` set to `value` (in its place, or last) or taken out (None),
+    and the page and `drop` taken out, as a query string (as QueryDict would write it, without
+    copying one for each of the facets' links)."""
+    pairs, placed = [], False
+    for name, values in params.lists():
+        if name == "page" or name in drop:
+            continue
+        if name == key:
+            placed = True
+            if value is not None:
+                pairs.append((name, value))
+        else:
+            pairs.extend((name, item) for item in values)
+    if not placed and value is not None:
+        pairs.append((key, value))
+    return "?" + urlencode(pairs) if pairs else "?"
 
 
 def _faceted(filterset: ProductFilter):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Sum
+from django.db.models import Avg, Count, Prefetch, Sum, Window
 
 from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
@@ -152,9 +152,15 @@ def unpaid_reservations(*, product_ids) -> dict[int, Reservation]:
 
 
 def product_reviews(*, product_id: int, limit: int = 20) -> dict:
-    reviews = Review.objects.filter(product_id=product_id).select_related("buyer")
-    summary = reviews.aggregate(average=Avg("rating"), count=Count("*"))
-    return {"reviews": list(reviews[:limit]), "review_average": summary["average"], "review_count": summary["count"]}
+    """A product's latest reviews with the average and number of all of them, in one query (the
+    whole set's figures ride along each row as window aggregates)."""
+    reviews = list(
+        Review.objects.filter(product_id=product_id)
+        .select_related("buyer")
+        .annotate(all_average=Window(Avg("rating")), all_count=Window(Count("*")))[:limit]
+    )
+    average, count = (reviews[0].all_average, reviews[0].all_count) if reviews else (None, 0)
+    return {"reviews": reviews, "review_average": average, "review_count": count}
 
 
 def favourites(*, user) -> dict:

@@ -44,5 +44,5 @@ def favourite_button(context, *, product=None, producer=None) -> dict:
 @register.simple_tag
 def product_reviews(product_id: int) -> dict:
     """`{% product_reviews product.pk as reviews %}`: the product's latest reviews (`reviews`)
-    with their average (`review_average`) and number (`review_count`). Two queries."""
+    with their average (`review_average`) and number (`review_count`). One query."""
     return selectors.product_reviews(product_id=product_id)
