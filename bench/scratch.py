@@ -158,7 +158,7 @@ def explain(client, url: str) -> None:
     for number, query in enumerate(captured.captured_queries, 1):
         sql = query["sql"]
         print(f"\n--- query {number} ({float(query['time']) * 1000:.2f} ms as run)\n{sql}")
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        if not sql.lstrip().lstrip("(").upper().startswith(("SELECT", "WITH")):
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)

@@ -61,6 +61,9 @@ class StarScheme(models.TextChoices):
     OCOP = "ocop", _("OCOP (3–5 stars)")
 
 
+# The columns the catalogue's filters compare (catalogue/facets.py), carried by its order indexes.
+LISTING_FILTERED = ["category", "country", "province", "star_rating", "stock"]
+
 # How long an award stands: OTOP stars are awarded every two years, OCOP stars for 36 months.
 STAR_VALIDITY_YEARS = {StarScheme.OTOP: 2, StarScheme.OCOP: 3}
 
@@ -168,13 +171,21 @@ class Product(models.Model):
                 condition=Q(visible=True),
                 name="catalogue_product_facets",
             ),
-            models.Index(fields=["-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_newest"),
-            models.Index(fields=["price_reference", "id"], condition=Q(visible=True), name="catalogue_product_price"),
-            # "Most stars" in its own order, and one province newest first, read a page off an index.
+            # The orders of the listing; each carries the columns the filters compare, so a page
+            # deep in a filtered listing is found in the index without reading the products.
+            models.Index(
+                fields=["-published_at", "-id"], include=LISTING_FILTERED, condition=Q(visible=True),
+                name="catalogue_product_newest",
+            ),
+            models.Index(
+                fields=["price_reference", "id"], include=LISTING_FILTERED, condition=Q(visible=True),
+                name="catalogue_product_price",
+            ),
             models.Index(
                 OrderBy(F("star_rating"), descending=True, nulls_last=True),
                 OrderBy(F("published_at"), descending=True),
                 OrderBy(F("id"), descending=True),
+                include=LISTING_FILTERED,
                 condition=Q(visible=True),
                 name="catalogue_product_stars",
             ),

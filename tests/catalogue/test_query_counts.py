@@ -11,7 +11,7 @@ from catalogue import selectors
 from tests.pages import page_queries
 from tests.factories import ProducerFactory, ProductFactory, add_photo, minutes_ago
 
-MAX_QUERIES = 20
+MAX_QUERIES = 10
 THREE_FILTERS = "?category=textiles-garments&country=TH&in_stock=1"
 CERTIFICATIONS = [
     {"kind": "tcps", "name": "", "number": "มผช. 57/2565", "year": 2022},
