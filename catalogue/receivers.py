@@ -11,7 +11,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from places.models import Place
-from producers.models import Producer, ProducerPhoto
+from core import cache
+from producers.cache import PRODUCER
+from producers.models import Producer, ProducerMembership, ProducerPhoto
 from producers.signals import producer_state_changed
 
 from .cache import producer_changed, products_changed, site_changed
@@ -42,6 +44,15 @@ def renew_product_of_part(sender, instance, **kwargs):
 @receiver(post_delete, sender=ProducerPhoto)
 def renew_producer(sender, instance, **kwargs):
     producer_changed(instance.pk if sender is Producer else instance.producer_id)
+
+
+@receiver(post_save, sender=ProducerMembership)
+@receiver(post_delete, sender=ProducerMembership)
+def renew_producer_page_of_member(sender, instance, **kwargs):
+    """A producer's page names its members (their first names)."""
+    slug = Producer.objects.filter(pk=instance.producer_id).values_list("slug", flat=True).first()
+    if slug:
+        cache.renew(PRODUCER.key(slug))
 
 
 @receiver(post_save, sender=Category)
