@@ -19,6 +19,12 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their roles in the same query: the header asks
+        for them on every page (accounts.selectors.user_roles)."""
+        user = get_user_model()._default_manager.with_roles().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
 
 def lockout_username(request, credentials: dict | None = None) -> str | None:
     """The name django-axes counts failed logins under (AXES_USERNAME_CALLABLE).

@@ -35,9 +35,12 @@ class Roles:
 
 
 def user_roles(*, user) -> Roles:
-    """Which areas of the site the user may enter; one query for a signed-in user."""
+    """Which areas of the site the user may enter; one query for a signed-in user, none when the
+    roles came with the user."""
     if not getattr(user, "is_authenticated", False):
         return Roles()
+    if all(hasattr(user, name) for name in role_names()):  # loaded with the user (accounts.backends)
+        return Roles(is_staff=user.is_staff, **{name: getattr(user, name) for name in role_names()})
     flags = User.objects.with_roles().filter(pk=user.pk).values("pk", *role_names()).first()
     if flags is None:
         return Roles()

@@ -94,9 +94,9 @@ def seed(args) -> dict:
     timings["products_seconds"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    from catalogue.cache import catalogue_changed
+    from catalogue.cache import site_changed
 
-    catalogue_changed()
+    site_changed()
     print(f"  {len(producers)} producers in {timings['producers_seconds']} s, {count} products in {timings['products_seconds']} s")
     return timings
 

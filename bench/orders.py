@@ -281,7 +281,7 @@ def run(args) -> int:
     # The e-mails are still rendered (that is part of placing an order) but not sent or printed.
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
-    from catalogue.cache import catalogue_changed
+    from catalogue.cache import site_changed
     from catalogue.models import Product
     from orders.models import CartItem, Order, OrderLine
 
@@ -369,7 +369,7 @@ def run(args) -> int:
         for pk, stock in original_stock.items():
             Product.objects.filter(pk=pk).update(stock=stock)
         CartItem.objects.filter(cart__user_id__in=buyer_ids).delete()
-        catalogue_changed()
+        site_changed()
     report(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "orders.json").write_text(json.dumps(result, indent=2, default=str))

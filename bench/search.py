@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-reindex", action="store_true")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     setup_django()
-    from catalogue.cache import catalogue_changed
+    from catalogue.cache import site_changed
     from catalogue.models import Product
     from catalogue.search_index import producers_reindex, products_reindex
 
@@ -75,7 +75,7 @@ def main(argv=None) -> int:
         products_reindex(progress=lambda done, all_: print(f"\r  {done}/{all_}", end="", flush=True) if done % 10000 == 0 else None)
         reindex = round(time.perf_counter() - started, 1)
         print(f"\n  reindexed in {reindex} s")
-    catalogue_changed()
+    site_changed()
     server = run_server(args.port)
     base = f"http://127.0.0.1:{args.port}"
     try:

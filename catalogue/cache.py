@@ -1,62 +1,58 @@
-"""Cached fragments of the catalogue's public pages, and their invalidation.
+"""The catalogue's versions (core/cache.py) and what renews them.
 
-Every cached fragment's key holds the catalogue version; any change that could alter a public
-page (a product, its photos or certifications, a category, a producer) sets a new version once
-its transaction has committed, so no page is served from before the change. Old entries are
-never read again and expire by themselves.
-
-The fragments live in the "pages" cache (Redis when REDIS_URL is set, the database otherwise).
+A sale changes one product's stock: it renews that product's version, so its page shows the new
+stock at once, and nothing else, unless the product sold out or came back (then the listings,
+which show "Sold out" and count what is in stock, follow within their lag). Receivers bound to
+the models (catalogue/receivers.py, orders/receivers.py) renew on saves and deletes, the admin's
+included; services that write with bulk updates call these functions themselves.
+docs/caching.md lists every cached thing with its versions and lag.
 """
 
-import hashlib
-import uuid
+from core import cache
+from core.cache import SITE, site_changed  # noqa: F401 - the catalogue's callers name them here
+from producers.cache import PRODUCER, PRODUCERS
 
-from django.core.cache import caches
-from django.db import transaction
-
-from otop_site.page_cache import versions
-
-VERSION_KEY = "catalogue:version"
-FRAGMENT_TIMEOUT = 60 * 60
-
-# The versions a whole product page is kept by: the catalogue's, and those of what apps above
-# the catalogue put on it through their template tags (where the producer exhibits today), which
-# they add from their AppConfig.ready() with product_page_shows().
-_product_page_versions = [VERSION_KEY]
-
-
-def _cache():
-    return caches["pages"]
-
-
-def catalogue_version() -> str:
-    return versions(VERSION_KEY)[0]
-
-
-def catalogue_changed() -> None:
-    """Invalidate every cached catalogue fragment once the current transaction commits."""
-    transaction.on_commit(lambda: _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+PRODUCT = cache.declare(
+    "product",
+    per="slug",
+    renewed_by=(
+        "the product saved, its stock changed (a sale, a cancellation, the dashboard), its photos or certifications, "
+        "a review of it or its reviewer renamed, its producer's profile or verification state"
+    ),
+)
+LISTINGS = cache.declare(
+    "listings",
+    lag="CACHE_LISTINGS_LAG",
+    renewed_by=(
+        "anything a product card or a listing's counts show: a product published, edited, hidden or archived, "
+        "sold out or back in stock, its cover photo, a producer's name, place or state, search documents rebuilt"
+    ),
+)
+def product_page_version_keys(slug: str) -> tuple[str, ...]:
+    """The version keys a whole product page is kept by."""
+    return (PRODUCT.key(slug), SITE.key(), LISTINGS.key(), *cache.also_shown_on("product"))
 
 
-def fragment_key(kind: str, *parts: str) -> str:
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"catalogue:{kind}:{catalogue_version()}:{digest}"
+def products_changed(slugs, *, cards: bool = True) -> None:
+    """The products `slugs` changed; `cards` when what their cards or the listings' counts show
+    changed too (not for a review, or for a sale that left some in stock)."""
+    keys = [PRODUCT.key(slug) for slug in slugs]
+    cache.renew(*keys, *([LISTINGS.key()] if cards else []))
 
 
-def get_fragment(key: str):
-    return _cache().get(key)
+def listings_changed() -> None:
+    cache.renew(LISTINGS.key())
 
 
-def set_fragment(key: str, value) -> None:
-    _cache().set(key, value, timeout=FRAGMENT_TIMEOUT)
+def producer_changed(producer_id: int) -> None:
+    """The producer's profile or state changed: its page, the pages of its products (which show
+    who made them), and the listings and directory naming it. One query."""
+    from producers.models import Producer
 
+    from .models import Product
 
-def product_page_shows(version_key: str) -> None:
-    """A product page shows something renewed under `version_key`: keep it by that version too."""
-    if version_key not in _product_page_versions:
-        _product_page_versions.append(version_key)
-
-
-def product_page_version_keys() -> tuple[str, ...]:
-    """The version keys a whole product page is kept by (otop_site/page_cache.py)."""
-    return tuple(_product_page_versions)
+    slug = Producer.objects.filter(pk=producer_id).values_list("slug", flat=True).first()
+    products = Product.objects.filter(producer_id=producer_id).values_list("slug", flat=True)
+    cache.renew(
+        *([PRODUCER.key(slug)] if slug else []), PRODUCERS.key(), LISTINGS.key(), *(PRODUCT.key(slug) for slug in products)
+    )

@@ -3,7 +3,7 @@ producers (catalogue/demo_listings.py), and at the end the search index and the 
 
 from core.demo import DemoSite, demo_step
 
-from .cache import catalogue_changed
+from .cache import site_changed
 from .demo_listings import demo_products_create
 from .search_index import producers_reindex, products_reindex
 from .services import categories_load
@@ -30,5 +30,5 @@ def demo_search_index_step(site: DemoSite) -> str:
 
 @demo_step(order=90)
 def demo_pages_renewed_step(site: DemoSite) -> str:
-    catalogue_changed()
+    site_changed()
     return ""

@@ -1,31 +1,67 @@
-"""Invalidate cached catalogue pages when the rows they show change (a loose side effect).
+"""The catalogue's loose side effects: cached pages renewed and search documents rebuilt when
+the rows they show change.
 
-Saves and deletes through the ORM arrive here, the admin's included. Services that write with
-QuerySet.update() or bulk operations call catalogue_changed() themselves. A producer's change
-of verification state (producers' `producer_state_changed`) shows or hides its products.
+Saves and deletes through the ORM arrive here, the admin's included; services that write with
+QuerySet.update() or bulk operations renew what they change themselves (catalogue/cache.py). A
+producer's change of verification state (producers' `producer_state_changed`) shows or hides
+its products.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from places.models import Place
-from producers.models import Producer, ProducerPhoto
+from core import cache
+from producers.cache import PRODUCER
+from producers.models import Producer, ProducerMembership, ProducerPhoto
 from producers.signals import producer_state_changed
 
-from .cache import catalogue_changed
+from .cache import producer_changed, products_changed, site_changed
 from .models import Category, Certification, Product, ProductPhoto
 from .search_index import reindex_later
 from .services import product_visibility_sync
 
-# A place renamed (in the admin) shows on every page naming it.
-WATCHED = (Product, ProductPhoto, Certification, Category, Producer, ProducerPhoto, Place)
+
+@receiver(post_save, sender=Product)
+@receiver(post_delete, sender=Product)
+def renew_product(sender, instance, **kwargs):
+    products_changed([instance.slug])
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def invalidate_catalogue(sender, **kwargs):
-    if sender in WATCHED:
-        catalogue_changed()
+@receiver(post_save, sender=ProductPhoto)
+@receiver(post_delete, sender=ProductPhoto)
+@receiver(post_save, sender=Certification)
+@receiver(post_delete, sender=Certification)
+def renew_product_of_part(sender, instance, **kwargs):
+    slug = Product.objects.filter(pk=instance.product_id).values_list("slug", flat=True).first()
+    if slug:
+        products_changed([slug])
+
+
+@receiver(post_save, sender=Producer)
+@receiver(post_delete, sender=Producer)
+@receiver(post_save, sender=ProducerPhoto)
+@receiver(post_delete, sender=ProducerPhoto)
+def renew_producer(sender, instance, **kwargs):
+    producer_changed(instance.pk if sender is Producer else instance.producer_id)
+
+
+@receiver(post_save, sender=ProducerMembership)
+@receiver(post_delete, sender=ProducerMembership)
+def renew_producer_page_of_member(sender, instance, **kwargs):
+    """A producer's page names its members (their first names)."""
+    slug = Producer.objects.filter(pk=instance.producer_id).values_list("slug", flat=True).first()
+    if slug:
+        cache.renew(PRODUCER.key(slug))
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Place)
+@receiver(post_delete, sender=Place)
+def renew_site(sender, **kwargs):
+    """A category or a place renamed (in the admin) shows on every page naming it."""
+    site_changed()
 
 
 @receiver(post_save, sender=Product)

@@ -15,7 +15,7 @@ from django.utils import translation
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
-from .cache import catalogue_changed
+from .cache import listings_changed
 from .models import Product
 from .search import document
 
@@ -134,6 +134,6 @@ def reindex_later(*, product_ids: Iterable[int] = (), producer_ids: Iterable[int
             products_reindex(product_ids)
         # The page cache's version moved on when the change committed, just before this: a search
         # cached in between holds the old documents, so move it on again.
-        catalogue_changed()
+        listings_changed()  # search results
 
     transaction.on_commit(run)

@@ -14,7 +14,7 @@ from core import images
 from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
-from .cache import catalogue_changed
+from .cache import listings_changed, producer_changed, products_changed
 from .models import Category, Certification, FacetCount, Product, ProductPhoto
 from .taxonomy import load_categories
 
@@ -137,7 +137,7 @@ def _replace_certifications(product: Product, certifications: list[dict]) -> Non
         kinds.add(certification.kind)
         rows.append(certification)
     Certification.objects.bulk_create(rows)
-    catalogue_changed()
+    products_changed([product.slug])
 
 
 @transaction.atomic
@@ -187,7 +187,7 @@ def product_visibility_sync(*, producer: Producer) -> int:
     changed += Product.objects.filter(producer=producer, visible=True).exclude(status=Product.Status.PUBLISHED).update(
         visible=False
     )
-    catalogue_changed()
+    producer_changed(producer.pk)
     return changed
 
 
@@ -197,7 +197,7 @@ def product_set_stock(*, product: Product, stock: int) -> Product:
     if stock is None or stock < 0:
         raise ValidationError({"stock": _("Stock cannot be negative.")})
     Product.objects.filter(pk=product.pk).update(stock=stock, updated_at=timezone.now())
-    catalogue_changed()
+    products_changed([product.slug])
     product.refresh_from_db(fields=["stock", "updated_at"])
     return product
 
@@ -233,7 +233,7 @@ def product_move_photo(*, product: Product, photo_id: int, direction: int) -> No
     if not _swap_with_neighbour(photos, index, direction):
         return
     ProductPhoto.objects.bulk_update(photos, ["position"])
-    catalogue_changed()
+    products_changed([product.slug])
 
 
 def product_delete_photo(*, product: Product, photo_id: int) -> None:
@@ -245,7 +245,7 @@ def product_delete_photo(*, product: Product, photo_id: int) -> None:
         photo.delete()
         if not product.photos.exists() and product.status == Product.Status.PUBLISHED:
             Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT, visible=False)
-            catalogue_changed()
+            products_changed([product.slug])
     images.delete_image(name)
 
 
@@ -257,8 +257,7 @@ def product_move(*, product: Product, direction: int) -> None:
     if not _swap_with_neighbour(siblings, index, direction):
         return
     Product.objects.bulk_update(siblings, ["position"])
-    catalogue_changed()
-
+    listings_changed()  # the producer's own order: its page and "more from" lists
 
 
 def facet_counts_compact() -> None:

@@ -10,12 +10,14 @@ class EventsConfig(AppConfig):
         from django.db.models import Exists
 
         from accounts.roles import register_role
-        from catalogue.cache import product_page_shows
+        from core.cache import page_shows
 
         from . import receivers  # noqa: F401 - connects the floor plan cache invalidation
         from .cache import EVENTS_VERSION_KEY
         from .models import EventOrganiser
 
         register_role("is_organiser", lambda user: Exists(EventOrganiser.objects.filter(user=user)))
-        # A product page shows where its producer exhibits today (events_tags.stall_notes).
-        product_page_shows(EVENTS_VERSION_KEY)
+        # Product and producer pages show where the producer exhibits today (events_tags.stall_notes),
+        # the home page the next events.
+        for page in ("product", "producer", "home"):
+            page_shows(page, EVENTS_VERSION_KEY)

@@ -1,48 +1,45 @@
-"""Cached floor plans. A plan's fragments are keyed by its event's layout version, which any
-change to the event, its zones, stalls or assignments renews once committed (signals, and the
-services that bulk-insert), and by the catalogue version, which a producer's change renews."""
+"""The events' versions (core/cache.py). An event's floor plan is kept by its plan version, which
+any change to the event, its zones, stalls or assignments renews once committed (events/receivers.py,
+and the services that bulk-insert), and by the producers' version, as the plan names the
+exhibitors. The events version moves with any plan: it keys whatever shows where producers
+exhibit (product pages' "at stall B-26 today", the event pages)."""
 
-import uuid
 import zlib
 
-from django.core.cache import caches
-from django.db import transaction
+from catalogue.cache import PRODUCERS, SITE
+from core import cache
 
-from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
-from otop_site.page_cache import versions
-
-TIMEOUT = 60 * 60
-# Renewed with any event's plan: the version of whatever shows where producers exhibit (the
-# whole-page cache of otop_site/page_cache.py keys event and product pages by it).
-EVENTS_VERSION_KEY = "events:version"
-
-
-def _key(event_id: int) -> str:
-    return f"events:plan-version:{event_id}"
-
-
-def plan_version(event_id: int) -> str:
-    return versions(_key(event_id))[0]
+PLAN = cache.declare(
+    "plan",
+    per="event id",
+    renewed_by="the event saved, its zones, stalls or stall assignments changed (but a check-in or a fee paid)",
+)
+EVENTS = cache.declare("events", renewed_by="any event's plan renewed (see plan)")
+EVENTS_VERSION_KEY = EVENTS.key()
 
 
 def plan_changed(event_id: int) -> None:
-    def renew():
-        caches["pages"].set_many({_key(event_id): uuid.uuid4().hex, EVENTS_VERSION_KEY: uuid.uuid4().hex}, timeout=None)
+    cache.renew(PLAN.key(event_id), EVENTS.key())
 
-    transaction.on_commit(renew)
+
+# What a whole event page shows: its plan (any plan's change renews EVENTS), the exhibitors' names.
+EVENT_PAGE_SHOWS = (EVENTS.key(), PRODUCERS.key(), SITE.key())
+
+
+def plan_version(event_id: int) -> str:
+    return cache.tokens(PLAN.key(event_id))[0]
 
 
 def plan_fragment_key(event_id: int, *parts: str) -> str:
-    plan, catalogue = versions(_key(event_id), CATALOGUE_VERSION_KEY)  # one cache read
-    return ":".join(["events:plan", str(event_id), plan, catalogue, *parts])
+    """The key of an event's rendered plan, by its versions (one cache read) and `parts`."""
+    return cache.fragment_key("plan", event_id, *cache.tokens(PLAN.key(event_id), PRODUCERS.key(), SITE.key()), *parts)
 
 
 def get_html(key: str) -> str | None:
     """A cached HTML fragment; stored compressed, as a large plan is mostly repeated markup."""
-    packed = caches["pages"].get(key)
+    packed = cache.get(key)
     return zlib.decompress(packed).decode() if packed is not None else None
 
 
 def put_html(key: str, html: str) -> None:
-    caches["pages"].set(key, zlib.compress(html.encode(), 6), timeout=TIMEOUT)
-
+    cache.put(key, zlib.compress(html.encode(), 6))

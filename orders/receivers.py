@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from catalogue.cache import catalogue_changed
+from catalogue.cache import products_changed
+from catalogue.models import Product
 
 from .models import PaymentSlip, Review
 from .services import SESSION_CART_KEY, cart_merge
@@ -39,5 +40,15 @@ def renew_pages_with_reviews(sender, instance, update_fields=None, **kwargs) -> 
     """A product page shows its reviewers' first names: renew the pages when a reviewer's changes."""
     if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
         return
-    if Review.objects.filter(buyer=instance).exists():
-        catalogue_changed()
+    slugs = list(Review.objects.filter(buyer=instance, product__isnull=False).values_list("product__slug", flat=True))
+    if slugs:
+        products_changed(slugs, cards=False)
+
+
+@receiver(post_save, sender=Review)
+@receiver(post_delete, sender=Review)
+def renew_page_of_reviewed_product(sender, instance: Review, **kwargs) -> None:
+    """A review written, hidden or removed (the admin's included) shows on its product's page."""
+    slug = Product.objects.filter(pk=instance.product_id).values_list("slug", flat=True).first()
+    if slug:
+        products_changed([slug], cards=False)

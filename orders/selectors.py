@@ -9,9 +9,9 @@ from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
 from producers.models import ProducerMembership
 
-from .models import Cart, FavouriteProducer, FavouriteProduct, Order, OrderLine, PaymentSlip, Review
+from .models import Cart, CartItem, FavouriteProducer, FavouriteProduct, Order, OrderLine, PaymentSlip, Review
 from .payments import provider_for
-from .services import payment_methods_for, sales_terms_for, shipping_cost
+from .services import SESSION_CART_KEY, payment_methods_for, sales_terms_for, shipping_cost
 
 
 @dataclass
@@ -31,6 +31,18 @@ class CartGroup:
     lines: list = field(default_factory=list)
     subtotal: Decimal = Decimal(0)
     weight_grams: int = 0
+
+
+def cart_count_for(*, user, session) -> int:
+    """How many items the visitor's cart holds, for the header: one query."""
+    if getattr(user, "is_authenticated", False):
+        items = CartItem.objects.filter(cart__user=user)
+    else:
+        cart_id = session.get(SESSION_CART_KEY)
+        if not cart_id:
+            return 0
+        items = CartItem.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    return items.aggregate(n=Sum("quantity"))["n"] or 0
 
 
 def cart_count(*, cart: Cart | None) -> int:

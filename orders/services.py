@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from catalogue.cache import catalogue_changed
+from catalogue.cache import products_changed
 from catalogue.models import Product
 from core import images
 from events.selectors import pickup_events_for
@@ -231,11 +231,29 @@ def _reserve_stock(lines: list[tuple[Product, int]]) -> None:
             sold_out.append(product.name)
     if sold_out:
         raise SoldOut(_("Sold out, or fewer left than you asked for: %(names)s.") % {"names": ", ".join(sold_out)})
+    _stock_changed([product.pk for product, _quantity in lines])
 
 
 def _return_stock(order: Order) -> None:
+    returned: dict[int, int] = {}
     for line in order.lines.exclude(product__isnull=True).order_by("product_id"):
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+        returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+    _stock_changed(list(returned), returned=returned)
+
+
+def _stock_changed(product_ids: list[int], *, returned: dict[int, int] | None = None) -> None:
+    """Renew the pages of products whose stock just changed in this transaction: each one's own
+    page at once, and the listings (which show "Sold out" and count what is in stock) only when
+    one sold out, or came back from none (`returned`: the units given back, by product). One query."""
+    if not product_ids:
+        return
+    rows = list(Product.objects.filter(pk__in=product_ids).values_list("pk", "slug", "stock"))
+    if returned is None:
+        crossed = any(stock == 0 for _pk, _slug, stock in rows)
+    else:
+        crossed = any(stock == returned.get(pk) for pk, _slug, stock in rows)
+    products_changed([slug for _pk, slug, _stock in rows], cards=crossed)
 
 
 def _expiry(*, now, terms: SalesTerms, payment: str):
@@ -399,7 +417,6 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
     _reserve_stock([(item.product, item.quantity) for item in items])
     cart.items.filter(pk__in=[item.pk for item in items]).delete()
     BuyerAddress.objects.update_or_create(user=buyer, defaults={k: address.get(k, "") for k in ADDRESS_FIELDS})
-    catalogue_changed()
     for order in orders:
         emails.order_notify(order=order, event="placed")
     return orders
@@ -470,7 +487,6 @@ def order_transition(
             # producer's books.
             order.slips.all().delete()
         _return_stock(order)
-        catalogue_changed()
     if to_state != Order.State.PENDING_PAYMENT:
         order.expires_at = None
     ORDER_LIFECYCLE.record(
@@ -620,7 +636,6 @@ def review_create(*, line: OrderLine, buyer: User, rating: int, text: str) -> Re
     review = Review(line=line, product_id=line.product_id, buyer=buyer, rating=rating, text=text.strip())
     review.full_clean()
     review.save()
-    catalogue_changed()
     return review
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from producers.models import Producer
 
-from ..cache import catalogue_changed
+from ..cache import products_changed
 from ..models import Certification, Product
 from ..search_index import reindex_later
 from ..services import product_derive, product_is_visible
@@ -38,7 +38,7 @@ def listings_import(*, producer: Producer, rows: list[SourceRow]) -> ImportRepor
             _update_products(producer, [row for row in report.rows if row.action == UPDATE])
             # Bulk writes send no signals, so the cached public pages are invalidated here, and
             # the search documents of the written products rebuilt after the commit.
-            catalogue_changed()
+            products_changed([row.product.slug for row in report.rows if row.action in (NEW, UPDATE) and row.product.slug])
             reindex_later(
                 product_ids=[row.product.pk for row in report.rows if row.action in (NEW, UPDATE) and row.product.pk]
             )

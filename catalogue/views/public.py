@@ -1,16 +1,16 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
-from otop_site import page_cache
+from core import cache
+from core.cache import SITE, SharedPageMixin
 
-from ..cache import VERSION_KEY, fragment_key, get_fragment, product_page_version_keys, set_fragment
+from ..cache import LISTINGS, PRODUCERS, PRODUCT, product_page_version_keys
+from ..filters import ProducerFilter
 from ..models import Product
 from ..selectors import (
     catalogue_page,
@@ -24,141 +24,144 @@ from ..selectors import (
 from ..seo import product_jsonld
 
 PARTIAL_HEADER = "HTTP_X_PARTIAL"
-BUY_BOX_MARKER = "<!--buy-box-->"
+PRODUCT_PARTS = "catalogue/partials/product_parts.html"
+HTML_PARTS = ("breadcrumbs", "photos", "summary", "brand", "about", "head")
 
 
-class HomeView(TemplateView):
+class HomeView(SharedPageMixin, TemplateView):
     template_name = "catalogue/home.html"
+
+    def shows(self):
+        return (LISTINGS.key(), SITE.key(), *cache.also_shown_on("home"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | home_page_content()
 
 
-class ProductListView(TemplateView):
+class ProductListView(SharedPageMixin, TemplateView):
     """/products/: a full page, or only its results and facets when the page's script asks.
 
-    The results and facets are the same for every visitor with the same parameters and language,
-    so they are rendered once and cached until the catalogue changes.
+    The results and facets are the same for every visitor with the same parameters and language:
+    a fragment kept until the listings change (within their lag).
     """
 
     template_name = "catalogue/product_list.html"
-    shared = False
     # The parameters the page reads, in one spelling: what its cached copies are keyed by and
     # rendered from (catalogue_query).
     query = None
     keep = True
+    vary_on = ("X-Partial",)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.shared:
-            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
-        return context
+    def shows(self):
+        return (LISTINGS.key(), SITE.key())
+
+    def reads(self):
+        return catalogue_query(self.request.GET)
+
+    def shares_page(self, request):
+        return request.META.get(PARTIAL_HEADER) != "results" and super().shares_page(request)
 
     def results_html(self) -> str:
-        key = fragment_key("results", get_language(), self.query.urlencode(), str(timezone.localdate().year))
-        html = get_fragment(key)
-        if html is None:
+        def render():
             without_page = self.query.copy()
             without_page.pop("page", None)
             context = catalogue_page(params=self.query, page=self.query.get("page")) | {
                 "query_without_page": without_page.urlencode()
             }
             html = render_to_string("catalogue/partials/catalogue_results.html", context, request=self.request)
-            if catalogue_page_is_valid(context, page=self.query.get("page")):
-                set_fragment(key, html)
-            else:
-                # The form's error with the value as typed: this request's own, not kept.
-                self.keep = False
+            # The form's error with the value as typed, or a page past the end: this request's own.
+            self.keep = catalogue_page_is_valid(context, page=self.query.get("page"))
+            return html
+
+        html = cache.fragment("results", (cache.token_string(*self.shows()), self.query.urlencode()), render, keep=lambda _html: self.keep)
         return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
     def get(self, request, *args, **kwargs):
         self.query = catalogue_query(request.GET)
-        if request.META.get(PARTIAL_HEADER) != "results" and page_cache.is_shared_visitor(request):
-            # The whole page for a visitor without a session, keyed by the parameters it reads.
-            self.shared = True
-            response = page_cache.serve(
-                request,
-                name="products",
-                version_keys=(VERSION_KEY,),
-                render=lambda: self.render_page(request),
-                query=self.query,
-            )
-            response["Vary"] = "X-Partial"
-            patch_vary_headers(response, ["Cookie", "Accept-Language"])
-            return response
-        return self.render_page(request)
-
-    def render_page(self, request):
         html = self.results_html()
         if request.META.get(PARTIAL_HEADER) == "results":
             response = HttpResponse(html)
         else:
             response = self.render_to_response(self.get_context_data(results_html=html))
-        response["Vary"] = "X-Partial"
-        return response if self.keep else page_cache.do_not_keep(response)
+        patch_vary_headers(response, ["X-Partial"])
+        return response if self.keep else cache.do_not_keep(response)
 
 
-class ProductDetailView(TemplateView):
-    """A product page. A visitor without a session gets the whole page from the cache
-    (otop_site/page_cache.py); for others everything but the buy box is cached until the
-    catalogue changes."""
+class ProductDetailView(SharedPageMixin, TemplateView):
+    """A product page. What everyone sees is rendered in parts (partials/product_parts.html) kept
+    until the product changes ("more from…" until the listings do); the buy box and the favourite
+    button are the visitor's own. A visitor without a session gets the whole page from the cache."""
 
     template_name = "catalogue/product_detail.html"
-    shared = False
 
-    def get(self, request, *args, **kwargs):
-        if not page_cache.is_shared_visitor(request):
-            return super().get(request, *args, **kwargs)
-        self.shared = True
-        return page_cache.serve(
-            request,
-            name=f"product:{kwargs['slug']}",
-            version_keys=product_page_version_keys(),
-            render=lambda: super(ProductDetailView, self).get(request, *args, **kwargs),
-        )
+    def shows(self):
+        return product_page_version_keys(self.kwargs["slug"])
 
-    def page(self, slug: str) -> dict:
+    def product_parts(self, slug: str, data) -> dict:
+        """The product's own parts, rendered from `data` (product_page's, loaded on first use)."""
+        try:
+            product = data["product"]
+        except Product.DoesNotExist:
+            return {"missing": True}
         request = self.request
-        # The year too: a star rating lapses with the years (Product.star_current).
-        key = fragment_key("product", get_language(), request.get_host(), request.scheme, slug, str(timezone.localdate().year))
-        page = get_fragment(key)
-        if page is None:
-            try:
-                context = product_page(slug=slug)
-            except Product.DoesNotExist:
-                raise Http404("No such product") from None
-            product = context["product"]
-            context["jsonld"] = product_jsonld(product, context["photos"], request=request)
-            body = render_to_string("catalogue/partials/product_body.html", context, request=request)
-            before, _marker, after = body.partition(BUY_BOX_MARKER)
-            page = {
-                "title": product.name,
-                "description": Truncator(product.description or product.story).chars(160),
-                "head": render_to_string("catalogue/partials/product_head.html", context, request=request),
-                "body_before_buy": before,
-                "body_after_buy": after,
-                "buy": {
-                    "pk": product.pk,
-                    "stock": product.stock,
-                    "in_stock": product.in_stock,
-                    "producer": {"display_name": product.producer.display_name},
-                    "producer_id": product.producer_id,
-                },
-            }
-            set_fragment(key, page)
-        return page
+        context = data.all() | {"jsonld": product_jsonld(product, data["photos"], request=request)}
+        parts = {
+            name: render_to_string(f"{PRODUCT_PARTS}#{name}", context, request=request)
+            for name in HTML_PARTS if name != "head"
+        }
+        return parts | {
+            "title": product.name,
+            "description": Truncator(product.description or product.story).chars(160),
+            "head": render_to_string("catalogue/partials/product_head.html", context, request=request),
+            "buy": {
+                "pk": product.pk,
+                "stock": product.stock,
+                "in_stock": product.in_stock,
+                "producer": {"display_name": product.producer.display_name},
+                "producer_id": product.producer_id,
+            },
+        }
 
     def get_context_data(self, **kwargs):
-        page = self.page(kwargs["slug"])
-        safe_page = dict(page)
-        for name in ("head", "body_before_buy", "body_after_buy"):
-            safe_page[name] = mark_safe(page[name])  # noqa: S308 - rendered by our own templates
-        # The buy box adds the visitor's favourite and the producer's stall today (orders' and
-        # events' template tags).
-        context = super().get_context_data(**kwargs) | {"page": safe_page}
-        if self.shared:
-            context["csrf_token"] = page_cache.CSRF_PLACEHOLDER
-        return context
+        slug, request = kwargs["slug"], self.request
+        keys = self.shows()
+        tokens = dict(zip(keys, cache.tokens(*keys), strict=True))
+        data = _Lazy(lambda: product_page(slug=slug))
+        # The head holds the page's own address (host and scheme), the stars lapse with the year.
+        parts = cache.fragment(
+            "product", (slug, tokens[PRODUCT.key(slug)], tokens[SITE.key()], request.get_host(), request.scheme),
+            lambda: self.product_parts(slug, data),
+        )
+        if parts.get("missing"):
+            raise Http404("No such product")
+        more = cache.fragment(
+            "product-more", (slug, tokens[LISTINGS.key()], tokens[SITE.key()]),
+            lambda: render_to_string(f"{PRODUCT_PARTS}#more", data.all(), request=request),
+        )
+        # The rendered parts are HTML from our templates (escaped there); the title and the
+        # description are text, escaped where the page puts them.
+        safe = {name: mark_safe(value) if name in HTML_PARTS else value for name, value in parts.items()}  # noqa: S308
+        return super().get_context_data(**kwargs) | {
+            "parts": safe,
+            "more": mark_safe(more),  # noqa: S308 - rendered by our own template
+            "events_token": ".".join(tokens[key] for key in cache.also_shown_on("product")),
+        }
+
+
+class _Lazy:
+    """The product page's data, loaded on first use: a page whose parts are all cached makes no
+    query for them. `data["product"]` raises Product.DoesNotExist for a product not shown."""
+
+    def __init__(self, load):
+        self._load, self._data = load, None
+
+    def all(self) -> dict:
+        if self._data is None:
+            self._data = self._load()
+        return self._data
+
+    def __getitem__(self, name):
+        return self.all()[name]
 
 
 class SuggestView(View):
@@ -171,13 +174,26 @@ class SuggestView(View):
         return response
 
 
-class ProducerListView(TemplateView):
+class ProducerListView(SharedPageMixin, TemplateView):
     """/producers/: verified producers by where they are, what they make and their names."""
 
     template_name = "catalogue/producer_list.html"
+    keep = True
+
+    def shows(self):
+        return (PRODUCERS.key(), SITE.key())
+
+    def reads(self):
+        return cache.query_of(self.request.GET, [*ProducerFilter.base_filters, "page"])
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        return response if self.keep else cache.do_not_keep(response)
 
     def get_context_data(self, **kwargs):
         directory = producer_directory(params=self.request.GET, page=self.request.GET.get("page"))
+        # An invalid value shows the form's error: this request's own page, not kept.
+        self.keep = not directory["filter"].form.errors
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(**kwargs) | directory | {"query_without_page": query.urlencode()}

@@ -5,8 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from catalogue.cache import VERSION_KEY as CATALOGUE_VERSION_KEY
-from otop_site import page_cache
+from core.cache import SharedPageMixin
 
 from .. import cache
 from ..floorplan import floor_plan
@@ -31,24 +30,16 @@ class PublicEventMixin:
             raise Http404("No such event") from None
 
 
-class EventDetailView(PublicEventMixin, TemplateView):
+class EventDetailView(SharedPageMixin, PublicEventMixin, TemplateView):
     """Dates, venue and the floor plan. The plan (thousands of stalls) is rendered once per
-    layout version and language, then served from the cache."""
+    layout version and language, then served from the cache; a visitor without a session (most
+    fair-goers on a phone) gets the whole page, already compressed (core/cache.py)."""
 
     template_name = "events/event_detail.html"
+    compress_shared_page = True
 
-    def get(self, request, *args, **kwargs):
-        """A visitor without a session (most fair-goers on a phone) gets the whole page from the
-        cache, already compressed: it is the same for all of them (otop_site/page_cache.py)."""
-        if not page_cache.is_shared_visitor(request):
-            return super().get(request, *args, **kwargs)
-        return page_cache.serve(
-            request,
-            name=f"event:{kwargs['slug']}",
-            version_keys=(CATALOGUE_VERSION_KEY, cache.EVENTS_VERSION_KEY),
-            render=lambda: super(EventDetailView, self).get(request, *args, **kwargs),
-            compress=True,
-        )
+    def shows(self):
+        return cache.EVENT_PAGE_SHOWS
 
     def get_context_data(self, **kwargs):
         event = self.get_event()

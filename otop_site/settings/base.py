@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Named partials in templates ({% partialdef %}, "page.html#part"), built into Django 6.
+    "template_partials",
     "core",
     "accounts",
     "places",
@@ -167,15 +169,18 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Cached page fragments (catalogue/cache.py) share the default cache's server.
+# Whole pages and shared fragments (core/cache.py) share the default cache's server.
 CACHES["pages"] = dict(CACHES["default"], KEY_PREFIX="pages")
-# A worker's own copy of whole cached pages (otop_site/page_cache.py): their keys hold every
-# version they depend on, so a copy is never stale. Bounded: a few hundred pages of 20–150 KB.
+# A worker's own copy of the pages and fragments it served: their keys hold every version they
+# depend on, so a copy is never stale. Bounded: pages of 20–150 KB, fragments of 1–20 KB.
 CACHES["pages-local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages-local",
-    "OPTIONS": {"MAX_ENTRIES": env_int("PAGES_LOCAL_ENTRIES", 400)},
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGES_LOCAL_ENTRIES", 3000)},
 }
+# How many seconds listings (product cards, their counts, the producer directory, the floor
+# plans' names) may lag behind the data; product pages, the cart and checkout never lag.
+CACHE_LISTINGS_LAG = env_int("CACHE_LISTINGS_LAG", 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

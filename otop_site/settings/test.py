@@ -29,3 +29,5 @@ CACHES = {
 # Each test run gets its own database, so several runs (a developer's and CI's, or two suites
 # at once) never drop each other's. pytest-django removes it at the end of the run.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+# Listings renewed at once, so a test sees its own change; the tests of the lag set one themselves.
+CACHE_LISTINGS_LAG = 0

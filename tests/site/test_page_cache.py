@@ -1,9 +1,9 @@
-"""The page cache's rules (otop_site/page_cache.py): who takes a gzipped page."""
+"""The page cache's rules (core/cache.py): who takes a gzipped page."""
 
 import pytest
 from django.test import RequestFactory
 
-from otop_site.page_cache import accepts_gzip
+from core.cache import accepts_gzip
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from catalogue.cache import catalogue_changed
+from catalogue.cache import site_changed
 from catalogue.search_index import producers_reindex, products_reindex
 
 
@@ -20,6 +20,6 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         products = products_reindex(progress=progress)
-        catalogue_changed()  # cached pages (search results among them) were built from the old documents
+        site_changed()  # cached pages (search results among them) were built from the old documents
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Reindexed {producers} producers and {products} products in {time.monotonic() - started:.1f} s."))
