@@ -4,7 +4,7 @@ the producer directory."""
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import Count, Prefetch, Q, Value
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -506,15 +506,32 @@ def _with_places(product: Product) -> None:
     product.producer.place = places[product.producer.place_id]
 
 
-def _newest_first(products):
-    # NULLS LAST keeps the planner off the newest-first index, which it would walk far to find
-    # the few products of one village.
-    return products.order_by(F("published_at").desc(nulls_last=True), "-pk")
+# The ids of a product page's "more from" lists in one statement, each list read off an index:
+# the producer's others in its own order, and the newest few made in the village and the newest
+# few by the village's other producers (the newest of those make the list). NULLS LAST keeps
+# the planner off the newest-first index, which it would walk far to find one village's few.
+MORE_FROM_SQL = """
+    (SELECT 'producer', id, published_at FROM catalogue_product
+     WHERE visible AND producer_id = %(producer)s AND id <> %(product)s
+     ORDER BY position, published_at DESC LIMIT %(limit)s)
+    UNION ALL
+    (SELECT 'place', id, published_at FROM catalogue_product
+     WHERE visible AND producer_id <> %(producer)s AND origin_id = %(village)s
+     ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
+    UNION ALL
+    (SELECT 'place', id, published_at FROM catalogue_product
+     WHERE visible AND producer_id IN (
+         SELECT id FROM producers_producer WHERE place_id = %(village)s AND id <> %(producer)s)
+     ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
+"""
 
 
 def product_page(*, slug: str) -> dict:
     """A public product with everything its page shows, and "more from" lists (its reviews are
-    orders' own tag in the template). Fixed queries, each on a few joins at most."""
+    orders' own tag in the template). Fixed queries, each on a few joins at most: the product
+    (its photos, its certifications), its places, the ids of the "more from" lists, their cards."""
+    from django.db import connection
+
     product = (
         Product.objects.public()
         .select_related("category__parent", "producer")
@@ -526,26 +543,31 @@ def product_page(*, slug: str) -> dict:
         .get(slug=slug)
     )
     _with_places(product)
-    from_producer = list(
-        Product.objects.public()
-        .filter(producer_id=product.producer_id)
-        .exclude(pk=product.pk)
-        .with_card_data()
-        .order_by("position", "-published_at")[:MORE_LIKE_THIS]
-    )
     village = product.origin or product.producer.place
-    # The newest products made in the village or by its other producers: the newest few of each
-    # (each read off an index), then the newest of those.
-    others = Product.objects.public().exclude(producer_id=product.producer_id)
-    neighbours = Producer.objects.filter(place=village).exclude(pk=product.producer_id).values("pk")
-    candidates = _newest_first(others.filter(origin=village)).values_list("pk", "published_at")[:MORE_LIKE_THIS].union(
-        _newest_first(others.filter(producer_id__in=neighbours)).values_list("pk", "published_at")[:MORE_LIKE_THIS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MORE_FROM_SQL,
+            {"producer": product.producer_id, "product": product.pk, "village": village.pk, "limit": MORE_LIKE_THIS},
+        )
+        rows = cursor.fetchall()
+    from_producer_ids = [pk for kind, pk, _published in rows if kind == "producer"]
+    newest = sorted(
+        {(pk, published) for kind, pk, published in rows if kind == "place"},
+        key=lambda row: (row[1] is not None, row[1], row[0]),
+        reverse=True,
     )
-    newest = sorted(candidates, key=lambda row: (row[1] is not None, row[1], row[0]), reverse=True)[:MORE_LIKE_THIS]
-    from_place = _in_order(others, [pk for pk, _published in newest])
+    from_place_ids = [pk for pk, _published in newest[:MORE_LIKE_THIS]]
+    cards = _in_order(Product.objects.public(), from_producer_ids + from_place_ids)
+    by_id = {card.pk: card for card in cards}
+    from_producer = [by_id[pk] for pk in from_producer_ids if pk in by_id]
+    from_place = [by_id[pk] for pk in from_place_ids if pk in by_id]
     if not from_place:
         from_place = list(
-            others.filter(province_id=product.province_id).with_card_data().order_by("-published_at", "-pk")[:MORE_LIKE_THIS]
+            Product.objects.public()
+            .filter(province_id=product.province_id)
+            .exclude(producer_id=product.producer_id)
+            .with_card_data()
+            .order_by("-published_at", "-pk")[:MORE_LIKE_THIS]
         )
     return {
         "product": product,
