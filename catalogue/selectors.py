@@ -110,6 +110,8 @@ def _facet_counts(filterset: ProductFilter) -> dict:
 
 # The product columns FacetCount's combinations hold, under the same names.
 _COMBINATION_COLUMNS = ("category_id", "country", "province_id", "star_rating")
+# What their facets may count by: those columns, and the top category.
+_COMBINATION_KEYS = (*_COMBINATION_COLUMNS, "top")
 # Rows the triggers added since FacetCount was last folded; past this, a read folds them.
 FACET_ROWS_SLACK = 2000
 
@@ -125,6 +127,10 @@ def _combination_counts(filterset: ProductFilter) -> tuple[int, dict] | None:
     from .services import facet_counts_compact
 
     data = filterset.form.cleaned_data
+    for declaration in _faceted(filterset):
+        facet = declaration.facet
+        if facet.related is not Certification and facet.row_key not in _COMBINATION_KEYS:
+            return None
     conditions, in_stock, kind_filter = {}, False, None
     for declaration in filterset.declarations:
         value = data.get(declaration.name)

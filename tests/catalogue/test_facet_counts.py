@@ -183,3 +183,12 @@ def test_cards_show_the_first_photo_of_each_product(client, published):
     ProductFactory(producer=product.producer, status="published")
     html = client.get("/products/").content.decode()
     assert first.image.name.rsplit(".", 1)[0] + "__card.jpg" in html
+
+
+def test_a_facet_the_combinations_do_not_hold_is_counted_over_the_products(published):
+    from tests.catalogue.test_facets import WithUnit
+
+    published()
+    filterset = WithUnit(QueryDict("country=TH"), queryset=Product.objects.public())
+    filterset.is_valid()
+    assert selectors._combination_counts(filterset) is None
