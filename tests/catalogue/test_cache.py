@@ -270,3 +270,16 @@ def test_junk_parameters_share_the_kept_event_page(page_cache, running_fair, dja
         response = Client().get(url + "?utm_source=qr&stall=B-12")
     assert response.status_code == 200 and "OTOP City 2026" in response.content.decode()
     assert kept_entries() == entries
+
+
+def test_signed_in_visitors_get_the_listings_shared_results(client, page_cache, silk):
+    Client().get("/products/?country=TH")  # kept by a visitor without a session
+    client.force_login(UserFactory(username="cache-lister"))
+    client.get("/products/?country=TH")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/products/?country=TH").content.decode()
+    asked = [query["sql"] for query in queries.captured_queries]
+    # The session, the user with their roles, the cart count: nothing of the catalogue.
+    assert len(asked) <= 3, asked
+    assert not any('"catalogue_product"' in sql for sql in asked), asked
+    assert "Cached silk" in body and "Log out" in body
