@@ -1,13 +1,17 @@
 """`make bench`: seed the benchmark catalogue and measure the pages against a trivial view.
 
     python -m bench [--producers 3000] [--products 100000] [--seconds 8] [--reseed] [--no-orders]
+    python -m bench --seed-only
 
 Data goes to its own database (otop_bench on the embedded server, or the one DATABASE_URL
-names). The site runs under gunicorn with one sync worker, as in production; a client with a
-few threads keeps it busy. Every page is reported with requests per second, p50 and p99
-latency and its throughput as a share of the trivial view's, all measured in the same run.
-Then, unless --no-orders, the orders benchmark (bench/orders.py, `python -m bench.orders`):
-16 buyers placing orders at once, with the stock checked afterwards.
+names). Every producer gets sales terms with a payment method a shipped order can use, on a
+fresh seed and on data already there, so checkouts can run against the catalogue (the mixed
+benchmark, `python -m bench.load`, places orders over HTTP). The site runs under gunicorn with
+one sync worker, as in production; a client with a few threads keeps it busy. Every page is
+reported with requests per second, p50 and p99 latency and its throughput as a share of the
+trivial view's, all measured in the same run. Then, unless --no-orders, the orders benchmark
+(bench/orders.py, `python -m bench.orders`): 16 buyers placing orders at once, with the stock
+checked afterwards. `make bench` then runs the mixed benchmark (docs/performance.md).
 """
 
 import argparse
@@ -67,6 +71,7 @@ def seed(args) -> dict:
     have = Product.objects.count()
     if have >= args.products * 0.98 and Producer.objects.count() >= args.producers and not args.reseed:
         print(f"Benchmark data present: {Producer.objects.count()} producers, {have} products (use --reseed to redo).")
+        sales_terms_report(sales_terms_ensure())
         return {}
     print(f"Seeding {args.producers} producers and about {args.products} products…", flush=True)
     with connection.cursor() as cursor:
@@ -94,11 +99,62 @@ def seed(args) -> dict:
     timings["products_seconds"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    sales_terms_report(sales_terms_ensure())
     from catalogue.cache import site_changed
 
     site_changed()
     print(f"  {len(producers)} producers in {timings['producers_seconds']} s, {count} products in {timings['products_seconds']} s")
     return timings
+
+
+# Flat shipping rates in each country's currency, as the demo site's producers charge.
+FLAT_SHIPPING = {"TH": 50, "JP": 900, "KH": 8000, "LA": 30000, "MM": 5000, "VN": 35000}
+
+
+def sales_terms_ensure() -> dict:
+    """Sales terms for every producer, so that every producer can sell: terms for those without
+    (bank transfer, PromptPay in Thailand, cash on delivery, pay at the stall), and cash on
+    delivery added to terms that offer a shipped order no method the producer can take (bank
+    transfer without an account number, PromptPay without an id, or the stall alone). Bulk
+    statements, idempotent; terms that already work are left as they are. Returns the counts."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from orders.models import SalesTerms
+    from producers.models import Producer
+
+    with transaction.atomic():
+        missing = Producer.objects.filter(sales_terms__isnull=True).values_list("pk", "country")
+        added = SalesTerms.objects.bulk_create(
+            [
+                SalesTerms(
+                    producer_id=pk, accepts_bank_transfer=True, accepts_promptpay=country == "TH",
+                    accepts_cash_on_delivery=True, accepts_pay_at_stall=True,
+                    flat_shipping_rate=FLAT_SHIPPING.get(country, 50), unpaid_expiry_hours=48,
+                )
+                for pk, country in missing
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        # The conditions of orders.payments' providers: a bank transfer needs the account number,
+        # PromptPay an id and Thai baht (a Thai producer).
+        usable = (
+            Q(accepts_cash_on_delivery=True)
+            | (Q(accepts_bank_transfer=True) & ~Q(producer__bank_account_number=""))
+            | (Q(accepts_promptpay=True, producer__country="TH") & ~Q(producer__promptpay_id=""))
+        )
+        fixed = SalesTerms.objects.filter(pk__in=SalesTerms.objects.exclude(usable).values("pk")).update(
+            accepts_cash_on_delivery=True
+        )
+    return {"added": len(added), "fixed": fixed, "producers": Producer.objects.count()}
+
+
+def sales_terms_report(counts: dict) -> None:
+    print(
+        f"Sales terms: {counts['added']} added, {counts['fixed']} given cash on delivery; "
+        f"all {counts['producers']} producers can sell."
+    )
 
 
 def pick_urls() -> list[tuple[str, list[str]]]:
