@@ -58,10 +58,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The single pages and the orders, the events and the search benchmarks, then the mixed load of
+# visitors browsing, checking out and signed in (docs/performance.md; LOAD_ARGS=--seconds 30).
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # Extract and compile the Thai and Japanese translations (.mo files are committed).
 messages: install
