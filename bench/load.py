@@ -83,7 +83,7 @@ def parse_args(argv):
 
 def setup_django(redis_url: str):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop_site.settings.bench")
-    # This process shares the server's cache (it renews it after putting the stock back).
+    # The server's cache and sessions, should this process touch them.
     os.environ["REDIS_URL"] = redis_url
     import django
 
@@ -322,11 +322,11 @@ def carts_empty(usernames: list[str]) -> None:
 
 
 def orders_undo(usernames: list[str]) -> dict:
-    """Delete the bench buyers' orders and put back the stock those not cancelled still hold."""
+    """Delete the bench buyers' orders and put back the stock those not cancelled still hold.
+    (Stock goes back to what it was before the run, so no cache of another benchmark is wrong.)"""
     from django.db import transaction
     from django.db.models import F, Sum
 
-    from catalogue.cache import catalogue_changed
     from catalogue.models import Product
     from orders.models import Order, OrderLine
 
@@ -342,7 +342,6 @@ def orders_undo(usernames: list[str]) -> dict:
             returned += row["quantity"]
         deleted = orders.count()
         orders.delete()
-    catalogue_changed()
     return {"orders_deleted": deleted, "units_returned": returned}
 
 
@@ -352,7 +351,10 @@ def orders_undo(usernames: list[str]) -> dict:
 def redis_flush(url: str) -> None:
     import redis
 
-    redis.Redis.from_url(url).flushdb()
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        raise SystemExit(f"The mixed benchmark needs Redis at {url} (--redis): {error}") from None
 
 
 def run_server(args):
@@ -754,6 +756,7 @@ def main(argv=None) -> int:
         server.wait(10)
     cleanup = orders_undo(buyers)
     carts_empty(visitors + buyers)
+    redis_flush(args.redis)  # the run's pages and sessions, which the stock put back makes stale
 
     by_kind, slowest = by_url(runs, urls)
     result = {
