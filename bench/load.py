@@ -101,7 +101,7 @@ def remember_cookies(jar: dict, set_cookie_headers: list[str]) -> None:
             if expired:
                 jar.pop(name, None)
             else:
-                jar[name] = morsel.value
+                jar[name] = morsel.coded_value  # sent back as it came, quotes and all
 
 
 def request(conn: http.client.HTTPConnection, method: str, path: str, jar: dict, form: dict | None = None,
@@ -147,10 +147,14 @@ def log_in(port: int, username: str, *, cart_product: int | None = None) -> dict
 
 
 def add_to_cart(conn, jar: dict, product_id: int) -> None:
-    form = {"csrfmiddlewaretoken": jar.get("csrftoken", ""), "product": str(product_id), "quantity": "1"}
+    """One of the product in the cart. Added, the site goes to the cart; refused (sold out, say),
+    back to `next`, which tells the two apart."""
+    form = {"csrfmiddlewaretoken": jar.get("csrftoken", ""), "product": str(product_id), "quantity": "1",
+            "next": "/cart/?refused=1"}
     status, headers, _body = request(conn, "POST", "/cart/add/", jar, form=form)
-    if status != 302 or not headers.get("location", "").rstrip("/").endswith("/cart"):
-        raise RuntimeError(f"POST /cart/add/ answered {status} to {headers.get('location')}")
+    location = headers.get("location", "")
+    if status != 302 or "refused" in location or not location.rstrip("/").endswith("/cart"):
+        raise RuntimeError(f"POST /cart/add/ of product {product_id} answered {status} to {location}")
 
 
 # --- The URLs -----------------------------------------------------------------------------------
@@ -167,7 +171,7 @@ def url_mix(rng: random.Random) -> list[tuple[str, str]]:
     public = Product.objects.public()
     urls = [("home", "/"), ("home", "/th/"), ("home", "/ja/")]
 
-    ids = list(public.values_list("pk", flat=True))
+    ids = list(public.order_by("pk").values_list("pk", flat=True))
     picked = rng.sample(ids, min(len(ids) // 2, 2000))
     rows = list(public.filter(pk__in=picked).values_list("pk", "slug", "name_en", "name_th", "name_ja"))
     rows.sort()
@@ -176,8 +180,8 @@ def url_mix(rng: random.Random) -> list[tuple[str, str]]:
 
     # Filters: a few of category, country, province, stars, in stock and prices, with sorts and
     # pages (the deep ones from the count of the combination).
-    categories = list(Category.objects.values_list("slug", flat=True))
-    province_counts = Counter(public.values_list("province_id", flat=True))
+    categories = list(Category.objects.order_by("pk").values_list("slug", flat=True))
+    province_counts = Counter(public.order_by("province_id").values_list("province_id", flat=True))
     provinces = {pk: (slug, country) for pk, slug, country in
                  Place.objects.filter(pk__in=province_counts).values_list("pk", "slug", "country")}
     busy_provinces = [pk for pk, _n in province_counts.most_common(60) if pk in provinces]
@@ -252,10 +256,10 @@ def url_mix(rng: random.Random) -> list[tuple[str, str]]:
         searches.add(("search", "/products/?" + urllib.parse.urlencode(params)))
     urls += sorted(searches)
 
-    producers = list(Producer.objects.public().values_list("slug", flat=True))
+    producers = list(Producer.objects.public().order_by("pk").values_list("slug", flat=True))
     urls += [("producer", f"/producers/{slug}/") for slug in rng.sample(producers, min(len(producers), URL_COUNTS["producer"]))]
 
-    top_categories = list(Category.objects.filter(parent__isnull=True).values_list("slug", flat=True))
+    top_categories = list(Category.objects.filter(parent__isnull=True).order_by("pk").values_list("slug", flat=True))
     directory = {("directory", "/producers/")}
     while len(directory) < URL_COUNTS["directory"]:
         params = {}
