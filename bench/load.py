@@ -139,6 +139,9 @@ def log_in(port: int, username: str, *, cart_product: int | None = None) -> dict
         status, _headers, _body = request(conn, "POST", "/accounts/login/", jar, form=form)
         if status != 302 or "sessionid" not in jar:
             raise RuntimeError(f"logging in {username} answered {status} (locked out, or the password is not the bench's)")
+        status, _headers, _body = request(conn, "GET", "/accounts/profile/", jar)
+        if status != 200:
+            raise RuntimeError(f"{username}'s session does not reach the profile page ({status})")
         if cart_product:
             add_to_cart(conn, jar, cart_product)
     finally:
