@@ -252,10 +252,14 @@ def url_mix(rng: random.Random) -> list[tuple[str, str]]:
         extra = rng.random()
         if extra < 0.15:
             params["sort"] = rng.choice(sorts)
-        elif extra < 0.25:
-            params["page"] = "2"
         elif extra < 0.35:
-            params["country"] = rng.choice(countries)
+            # Where the words' language is spoken (the Thai and Japanese names are of those products).
+            params["country"] = {"th": "TH", "ja": "JP"}.get(language) or rng.choice(countries)
+        elif extra < 0.45:
+            # A second page only where the search has one (a link a visitor can follow).
+            filterset = ProductFilter(params, queryset=public)
+            if filterset.is_valid() and filterset.qs.count() > PAGE_SIZE:
+                params["page"] = "2"
         searches.add(("search", "/products/?" + urllib.parse.urlencode(params)))
     urls += sorted(searches)
 
@@ -719,6 +723,9 @@ def main(argv=None) -> int:
     if Product.objects.public().count() < 1000:
         raise SystemExit("The benchmark catalogue is empty: run `python -m bench --seed-only` first.")
     sales_terms_ensure()
+    if Product.objects.public().filter(search_document__isnull=True).exists():
+        print("Warning: products without a search document: searches find nothing (or too little). "
+              "`python -m bench.search` reindexes the catalogue (`make bench` runs it before this).", flush=True)
     rng = random.Random(args.seed)
     print("Choosing the URLs…", flush=True)
     urls = url_mix(rng)
