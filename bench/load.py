@@ -22,8 +22,8 @@ reported), then --warmup seconds of the run's own traffic:
              (bench visitor accounts, half of them with something in the cart)
 
 Reported: requests per second, p50 and p99 latency, errors and the share of the trivial view's
-throughput; then B/A and C/A against the targets, the checkouts, each kind of URL, and the 10
-slowest URLs by p50. Figures go to var/bench/load.json. The run's orders are deleted and their
+throughput; then B/A and C/A against the targets, the checkouts, each kind of URL, and each
+run's 10 slowest URLs by p50. Figures go to var/bench/load.json. The run's orders are deleted and their
 stock put back afterwards. Needs the seeded catalogue (`python -m bench --seed-only`).
 """
 
@@ -620,30 +620,28 @@ def summarise(records: list[tuple[int, float, object]], seconds: float, checkout
 # --- Reporting -------------------------------------------------------------------------------------
 
 
-def by_url(runs: dict, urls: list[tuple[str, str]]) -> tuple[dict, list[dict]]:
-    """Latency by kind of URL for each run, and the slowest URLs by p50 over A and C (in B the
-    checkouts keep renewing what is cached, so every URL is slow there)."""
-    kinds = {}
-    per_url = defaultdict(list)
+def by_url(runs: dict, urls: list[tuple[str, str]]) -> tuple[dict, dict]:
+    """Latency by kind of URL in each run, and each run's 10 slowest URLs by p50 (of those asked
+    for at least twice)."""
+    kinds, slowest = {}, {}
     for name, run in runs.items():
         if name == "trivial":
             continue
-        by_kind = defaultdict(list)
+        by_kind, per_url = defaultdict(list), defaultdict(list)
         for index, elapsed, status in run["records"]:
             if status == 200:
                 by_kind[urls[index][0]].append(elapsed)
-                if name != "B":
-                    per_url[index].append(elapsed)
+                per_url[index].append(elapsed)
         for kind, values in by_kind.items():
             values.sort()
             kinds.setdefault(kind, {})[name] = {"requests": len(values), "p50_ms": ms(percentile(values, 0.5)),
                                                 "p99_ms": ms(percentile(values, 0.99))}
-    slowest = sorted(
-        ({"path": urls[index][1], "kind": urls[index][0], "requests": len(values),
-          "p50_ms": ms(statistics.median(values)), "max_ms": ms(max(values))}
-         for index, values in per_url.items() if len(values) >= 2),
-        key=lambda row: row["p50_ms"], reverse=True,
-    )[:10]
+        slowest[name] = sorted(
+            ({"path": urls[index][1], "kind": urls[index][0], "requests": len(values),
+              "p50_ms": ms(statistics.median(values)), "max_ms": ms(max(values))}
+             for index, values in per_url.items() if len(values) >= 2),
+            key=lambda row: row["p50_ms"], reverse=True,
+        )[:10]
     return kinds, slowest
 
 
@@ -705,9 +703,10 @@ def report(result: dict) -> None:
     for kind, figures in sorted(result["by_kind"].items()):
         cells = [f"{figures[name]['p50_ms']} / {figures[name]['p99_ms']}" if name in figures else "-" for name in "ABC"]
         print(f"{kind:10} {figures.get('A', {}).get('requests', 0):>11} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16}")
-    print("\nThe 10 slowest URLs by p50 over A and C (asked for at least twice):")
-    for row in result["slowest"]:
-        print(f"  {row['p50_ms']:>8} ms (max {row['max_ms']}, {row['requests']} requests)  {row['path']}")
+    for name, rows in result["slowest"].items():
+        print(f"\nThe 10 slowest URLs by p50 in {name} (asked for at least twice):")
+        for row in rows:
+            print(f"  {row['p50_ms']:>8} ms (max {row['max_ms']}, {row['requests']} requests)  {row['path']}")
     print(f"\nAfterwards: {result['cleanup']['orders_deleted']} bench orders deleted, "
           f"{result['cleanup']['units_returned']} units of stock put back.")
 

@@ -65,3 +65,16 @@ def test_verdicts_compare_each_run_with_the_targets():
         "A_p99": True, "B_p99": False, "C_p99": True,
         "A_errors": True, "B_errors": True, "C_errors": False,
     }
+
+
+def test_by_url_gives_each_kind_and_each_runs_slowest_urls():
+    urls = [("product", "/products/a/"), ("product", "/products/b/"), ("search", "/products/?q=silk")]
+    records = [(0, 0.010, 200), (0, 0.012, 200), (1, 0.200, 200), (1, 0.300, 200), (2, 0.050, 200), (2, 1.0, "timeout")]
+    runs = {"trivial": {"records": []}, "A": {"records": records}}
+
+    kinds, slowest = load.by_url(runs, urls)
+
+    assert kinds["product"]["A"] == {"requests": 4, "p50_ms": 12.0, "p99_ms": 300.0}
+    assert kinds["search"]["A"] == {"requests": 1, "p50_ms": 50.0, "p99_ms": 50.0}
+    assert [row["path"] for row in slowest["A"]] == ["/products/b/", "/products/a/"]
+    assert slowest["A"][0] == {"path": "/products/b/", "kind": "product", "requests": 2, "p50_ms": 250.0, "max_ms": 300.0}
