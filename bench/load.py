@@ -294,6 +294,16 @@ def url_mix(rng: random.Random) -> list[tuple[str, str]]:
     return urls
 
 
+def migrations_pending() -> list[str]:
+    """The migrations not applied to the database (the server would fail on their tables)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 # --- Accounts and data --------------------------------------------------------------------------
 
 
@@ -719,6 +729,10 @@ def main(argv=None) -> int:
     from bench.__main__ import sales_terms_ensure
     from catalogue.models import Product
 
+    pending = migrations_pending()
+    if pending:
+        raise SystemExit(f"The benchmark database lacks migrations ({', '.join(pending)}): "
+                         "`python -m bench --seed-only` applies them (and seeds nothing when the data is there).")
     if Product.objects.public().count() < 1000:
         raise SystemExit("The benchmark catalogue is empty: run `python -m bench --seed-only` first.")
     sales_terms_ensure()
