@@ -44,6 +44,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "csrf0placeholder0for0a0shared0page"
@@ -368,15 +370,53 @@ class SharedPageMixin:
             request,
             name=request.resolver_match.view_name + ":" + ":".join(str(value) for value in kwargs.values()),
             shows=self.shows(),
-            render=lambda: super(SharedPageMixin, self).dispatch(request, *args, **kwargs),
+            render=lambda: self._rendered_for_sharing(request, *args, **kwargs),
             compress=self.compress_shared_page,
             query=self.reads(),
         )
         patch_vary_headers(response, self.vary_on)
         return response
 
+    # Named partials of template_name that everyone sees, rendered from shared_data() and kept for
+    # every visitor (`shared.<name>` in the template): a signed-in visitor's page is put together
+    # from them and their own header, without asking shared_data() again.
+    shared_partials: tuple[str, ...] = ()
+    keep_shared = True
+
+    def shared_data(self) -> dict:
+        """The data the shared partials show; asked only when they are rendered. A view sets
+        `keep_shared = False` here for a page of this request's own (a form's error)."""
+        return {}
+
+    def _rendered_for_sharing(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        return response if self.keep_shared else do_not_keep(response)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.serving_shared:
             context["csrf_token"] = CSRF_PLACEHOLDER
+        if self.shared_partials:
+            context["shared"] = self._shared_parts(context)
+            context.update(getattr(self, "_asked_shared_data", {}))  # when asked: for the tests' eyes too
         return context
+
+    def _shared_parts(self, context) -> dict:
+        request, query = self.request, self.reads()
+        key_parts = (
+            request.resolver_match.view_name, *map(str, self.kwargs.values()), query.urlencode() if query else "",
+            request.get_host(), request.scheme, token_string(*self.shows()),
+        )
+
+        def render():
+            self._asked_shared_data = self.shared_data()
+            data = context.copy()
+            data.update(self._asked_shared_data)
+            return {
+                name: render_to_string(f"{self.template_name}#{name}", data, request=request) for name in self.shared_partials
+            }
+
+        parts = fragment("page-parts", key_parts, render, keep=lambda _parts: self.keep_shared)
+        return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by our own templates

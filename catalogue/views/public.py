@@ -31,11 +31,13 @@ HTML_PARTS = ("breadcrumbs", "photos", "summary", "brand", "about", "head")
 class HomeView(SharedPageMixin, TemplateView):
     template_name = "catalogue/home.html"
 
+    shared_partials = ("content",)
+
     def shows(self):
         return (LISTINGS.key(), SITE.key(), *cache.also_shown_on("home"))
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | home_page_content()
+    def shared_data(self):
+        return home_page_content()
 
 
 class ProductListView(SharedPageMixin, TemplateView):
@@ -178,7 +180,7 @@ class ProducerListView(SharedPageMixin, TemplateView):
     """/producers/: verified producers by where they are, what they make and their names."""
 
     template_name = "catalogue/producer_list.html"
-    keep = True
+    shared_partials = ("content",)
 
     def shows(self):
         return (PRODUCERS.key(), SITE.key())
@@ -186,14 +188,10 @@ class ProducerListView(SharedPageMixin, TemplateView):
     def reads(self):
         return cache.query_of(self.request.GET, [*ProducerFilter.base_filters, "page"])
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        return response if self.keep else cache.do_not_keep(response)
-
-    def get_context_data(self, **kwargs):
+    def shared_data(self):
         directory = producer_directory(params=self.request.GET, page=self.request.GET.get("page"))
         # An invalid value shows the form's error: this request's own page, not kept.
-        self.keep = not directory["filter"].form.errors
+        self.keep_shared = not directory["filter"].form.errors
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(**kwargs) | directory | {"query_without_page": query.urlencode()}
+        return directory | {"query_without_page": query.urlencode()}

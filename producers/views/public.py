@@ -12,20 +12,23 @@ from ..seo import organization_jsonld
 
 class ProducerDetailView(SharedPageMixin, TemplateView):
     """A producer's public profile. Its products, the visitor's favourite and the stall where it
-    exhibits today come from the catalogue's, orders' and events' template tags; a visitor
-    without a session gets the whole page from the cache, others its products as a fragment."""
+    exhibits today come from the catalogue's, orders' and events' template tags. A visitor
+    without a session gets the whole page from the cache; others get the same parts (the
+    partials of its template, kept for everyone) around their own favourite button."""
 
     template_name = "producers/producer_detail.html"
 
     def shows(self):
         return producer_page_version_keys(self.kwargs["slug"])
 
-    def get_context_data(self, **kwargs):
+    shared_partials = ("title", "description", "pk", "head", "header", "body")
+
+    def shared_data(self):
         try:
-            producer = producer_profile(slug=kwargs["slug"])
+            producer = producer_profile(slug=self.kwargs["slug"])
         except Producer.DoesNotExist:
             raise Http404("No such producer") from None
-        return super().get_context_data(**kwargs) | {
+        return {
             "producer": producer,
             "photos": list(producer.photos.all()),
             "member_names": member_first_names(producer),
