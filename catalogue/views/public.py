@@ -108,7 +108,8 @@ class ProductDetailView(SharedPageMixin, TemplateView):
         request = self.request
         context = data.all() | {"jsonld": product_jsonld(product, data["photos"], request=request)}
         parts = {
-            name: render_to_string(f"{PRODUCT_PARTS}#{name}", context, request=request)
+            # Without the request: nothing in them is the visitor's, and no context processor runs.
+            name: render_to_string(f"{PRODUCT_PARTS}#{name}", context)
             for name in HTML_PARTS if name != "head"
         }
         return parts | {
@@ -138,7 +139,7 @@ class ProductDetailView(SharedPageMixin, TemplateView):
             raise Http404("No such product")
         more = cache.fragment(
             "product-more", (slug, tokens[LISTINGS.key()], tokens[SITE.key()]),
-            lambda: render_to_string(f"{PRODUCT_PARTS}#more", data.all(), request=request),
+            lambda: render_to_string(f"{PRODUCT_PARTS}#more", data.all()),
         )
         # The rendered parts are HTML from our templates (escaped there); the title and the
         # description are text, escaped where the page puts them.
