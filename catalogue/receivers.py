@@ -7,6 +7,7 @@ producer's change of verification state (producers' `producer_state_changed`) sh
 its products.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -53,6 +54,15 @@ def renew_producer_page_of_member(sender, instance, **kwargs):
     slug = Producer.objects.filter(pk=instance.producer_id).values_list("slug", flat=True).first()
     if slug:
         cache.renew(PRODUCER.key(slug))
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="catalogue.renew_producer_pages_of_member")
+def renew_producer_pages_of_renamed_member(sender, instance, update_fields=None, **kwargs):
+    """A producer's page names its members by their first names (or user names)."""
+    if update_fields is not None and not {"first_name", "last_name", "username"} & set(update_fields):
+        return
+    slugs = Producer.objects.filter(memberships__user=instance).values_list("slug", flat=True)
+    cache.renew(*(PRODUCER.key(slug) for slug in slugs))
 
 
 @receiver(post_save, sender=Category)

@@ -26,8 +26,8 @@ Two ways to use them:
 
 Entries never change under a key, so each web worker keeps its own copy of what it served in a
 bounded local-memory cache ("pages-local") in front of the shared one ("pages": Redis when
-REDIS_URL is set, the database otherwise): a request costs one read of the shared cache (the
-tokens) and no rendering.
+REDIS_URL is set, the database otherwise): a request costs one read of the tokens (the
+"versions" cache, never culled) and no rendering.
 """
 
 import gzip
@@ -60,6 +60,10 @@ def _shared():
 
 def _local():
     return caches["pages-local"]
+
+
+def _versions():
+    return caches["versions"]
 
 
 # --- Versions -----------------------------------------------------------------------------------
@@ -135,7 +139,7 @@ def _new_token() -> str:
 def tokens(*keys: str) -> list[str]:
     """The current tokens of the version `keys`, in one read of the shared cache; a missing one
     is created, and a lagging one that is due and out of its hold is renewed now."""
-    store = _shared()
+    store = _versions()
     lagging = [key for key in keys if _lag(key)]
     wanted = list(keys) + [f"{key}#hold" for key in lagging] + [f"{key}#due" for key in lagging]
     found = store.get_many(wanted)
@@ -163,7 +167,7 @@ def token_string(*keys: str) -> str:
 
 
 def _renew_now(keys: list[str]) -> None:
-    store = _shared()
+    store = _versions()
     plain = [key for key in keys if not _lag(key)]
     if plain:
         store.set_many({key: _new_token() for key in plain}, timeout=None)
@@ -411,12 +415,16 @@ class SharedPageMixin:
         )
 
         def render():
-            self._asked_shared_data = self.shared_data()
-            data = context.copy()
-            data.update(self._asked_shared_data)
-            return {
-                name: render_to_string(f"{self.template_name}#{name}", data, request=request) for name in self.shared_partials
-            }
+            # Rendered from the parameters the page reads alone, as a whole shared page is: they are
+            # kept for everyone, so nothing else of this visitor's address may reach their links.
+            with _asked_with(request, query if query is not None else QueryDict()):
+                self._asked_shared_data = self.shared_data()
+                data = context.copy()
+                data.update(self._asked_shared_data)
+                return {
+                    name: render_to_string(f"{self.template_name}#{name}", data, request=request)
+                    for name in self.shared_partials
+                }
 
         parts = fragment("page-parts", key_parts, render, keep=lambda _parts: self.keep_shared)
         return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by our own templates

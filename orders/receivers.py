@@ -38,7 +38,7 @@ def erase_slip_image(sender, instance: PaymentSlip, using: str, **kwargs) -> Non
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="orders.renew_pages_with_reviews")
 def renew_pages_with_reviews(sender, instance, update_fields=None, **kwargs) -> None:
     """A product page shows its reviewers' first names: renew the pages when a reviewer's changes."""
-    if update_fields is not None and not {"first_name", "last_name"} & set(update_fields):
+    if update_fields is not None and not {"first_name", "last_name", "username"} & set(update_fields):
         return
     slugs = list(Review.objects.filter(buyer=instance, product__isnull=False).values_list("product__slug", flat=True))
     if slugs:

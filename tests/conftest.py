@@ -174,11 +174,12 @@ def page_cache(settings):
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-under-test"},
         "pages-local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages-local-under-test"},
+        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versions-under-test"},
     }
-    for alias in ("pages", "pages-local"):
+    for alias in ("pages", "pages-local", "versions"):
         caches[alias].clear()
     yield caches["pages"]
-    for alias in ("pages", "pages-local"):
+    for alias in ("pages", "pages-local", "versions"):
         caches[alias].clear()
 
 

@@ -171,6 +171,17 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Whole pages and shared fragments (core/cache.py) share the default cache's server.
 CACHES["pages"] = dict(CACHES["default"], KEY_PREFIX="pages")
+# The versions' tokens and the lagging versions' markers (core/cache.py): kept without expiry and
+# never culled, as a lost marker would hold a change back. On Redis they carry no TTL, so a
+# `volatile-*` eviction policy never drops them; the database keeps them in a table of their own.
+if REDIS_URL:
+    CACHES["versions"] = dict(CACHES["default"], KEY_PREFIX="versions")
+else:
+    CACHES["versions"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache_versions",
+        "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+    }
 # A worker's own copy of the pages and fragments it served: their keys hold every version they
 # depend on, so a copy is never stale. Bounded: pages of 20–150 KB, fragments of 1–20 KB.
 CACHES["pages-local"] = {

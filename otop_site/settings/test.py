@@ -24,6 +24,7 @@ CACHES = {
     **CACHES,  # noqa: F405
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "pages-local": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "versions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # Each test run gets its own database, so several runs (a developer's and CI's, or two suites
