@@ -399,7 +399,10 @@ def test_a_10000_row_csv_imports_through_the_dashboard_in_well_under_a_minute(cl
             f"total {finished - started:.2f} s"
         )
     assert finished - started < 60
-    assert finished - after_preview < 30
+    # About 9 s alone; measured beside another test worker and the browser tests on two cores it
+    # has taken up to 37 s, so the import's own bound leaves room for that and the total above
+    # still holds the promise ("well under a minute").
+    assert finished - after_preview < 45
 
 
 # --- export and the round trip -------------------------------------------------------------------
