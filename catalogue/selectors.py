@@ -8,6 +8,8 @@ from django.db.models import Count, Prefetch, Q, Value
 from django.http import QueryDict
 from django.urls import reverse
 
+from core.cache import query_of
+
 from places.models import Country, Place
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
@@ -396,14 +398,10 @@ def catalogue_query(params: QueryDict) -> QueryDict:
     show the same page give the same query, which the caches key the page by and which it is
     rendered from. Checked without a query: invalid values stay in, and the page they give
     (the form's error beside the unfiltered result) is not kept (`catalogue_page_is_valid`)."""
-    values = {name: (params.get(name) or "").strip() for name in ProductFilter.base_filters}
-    values["page"] = _page_number(params.get("page"))
-    if values["page"] == "1":
-        del values["page"]
-    query = QueryDict(mutable=True)
-    for name in values:
-        if values[name]:
-            query[name] = values[name]
+    query = query_of(params, ProductFilter.base_filters).copy()
+    page = _page_number(params.get("page"))
+    if page != "1":
+        query["page"] = page
     query._mutable = False
     return query
 

@@ -45,12 +45,6 @@ def cart_count_for(*, user, session) -> int:
     return items.aggregate(n=Sum("quantity"))["n"] or 0
 
 
-def cart_count(*, cart: Cart | None) -> int:
-    if cart is None:
-        return 0
-    return cart.items.aggregate(n=Sum("quantity"))["n"] or 0
-
-
 def cart_groups(*, cart: Cart | None) -> list[CartGroup]:
     """The cart grouped by producer, each with its subtotal in its own currency, and what changed
     since each item was added (price, stock, still for sale). A fixed number of queries."""

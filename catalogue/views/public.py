@@ -25,7 +25,9 @@ from ..seo import product_jsonld
 
 PARTIAL_HEADER = "HTTP_X_PARTIAL"
 PRODUCT_PARTS = "catalogue/partials/product_parts.html"
-HTML_PARTS = ("breadcrumbs", "photos", "summary", "brand", "about", "head")
+# The partials of PRODUCT_PARTS that are the product's own; with its head, the parts kept as HTML.
+PRODUCT_PARTIALS = ("breadcrumbs", "photos", "summary", "brand", "about")
+HTML_PARTS = (*PRODUCT_PARTIALS, "head")
 
 
 class HomeView(SharedPageMixin, TemplateView):
@@ -110,7 +112,7 @@ class ProductDetailView(SharedPageMixin, TemplateView):
         parts = {
             # Without the request: nothing in them is the visitor's, and no context processor runs.
             name: render_to_string(f"{PRODUCT_PARTS}#{name}", context)
-            for name in HTML_PARTS if name != "head"
+            for name in PRODUCT_PARTIALS
         }
         return parts | {
             "title": product.name,
