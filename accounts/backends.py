@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from .cache import load_user
+
 
 class UsernameOrEmailBackend(ModelBackend):
     """Log in with the user name or the e-mail address, in any case."""
@@ -20,10 +22,15 @@ class UsernameOrEmailBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        """The signed-in user of a request, with their roles in the same query: the header asks
-        for them on every page (accounts.selectors.user_roles)."""
-        user = get_user_model()._default_manager.with_roles().filter(pk=user_id).first()
+        """The signed-in user of a request, with their roles: the header asks for them on every
+        page (accounts.selectors.user_roles). Kept between requests until the account or a role
+        changes (accounts/cache.py)."""
+        user = load_user(user_id, self._load_user)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _load_user(user_id):
+        return get_user_model()._default_manager.with_roles().filter(pk=user_id).first()
 
 
 def lockout_username(request, credentials: dict | None = None) -> str | None:

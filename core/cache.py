@@ -161,6 +161,13 @@ def tokens(*keys: str) -> list[str]:
     return result
 
 
+def user_tokens(user_id) -> dict[str, str]:
+    """The tokens of every version declared `per="user"` ("account", "visitor"), for the user
+    `user_id`, by name: one read for all that a signed-in request shows of its visitor."""
+    names = [name for name, version in VERSIONS.items() if version.per == "user"]
+    return dict(zip(names, tokens(*(f"{name}:{user_id}" for name in names)), strict=True))
+
+
 def token_string(*keys: str) -> str:
     """The tokens of `keys` as one string, for a fragment's key."""
     return ".".join(tokens(*keys))

@@ -16,7 +16,7 @@ class EventsConfig(AppConfig):
         from .cache import EVENTS_VERSION_KEY
         from .models import EventOrganiser
 
-        register_role("is_organiser", lambda user: Exists(EventOrganiser.objects.filter(user=user)))
+        register_role("is_organiser", lambda user: Exists(EventOrganiser.objects.filter(user=user)), held_in=EventOrganiser)
         # Product and producer pages show where the producer exhibits today (events_tags.stall_notes),
         # the home page the next events.
         for page in ("product", "producer", "home"):

@@ -9,7 +9,8 @@ from django.dispatch import receiver
 from catalogue.cache import products_changed
 from catalogue.models import Product
 
-from .models import PaymentSlip, Review
+from .cache import cart_changed, visitor_changed
+from .models import Cart, CartItem, FavouriteProducer, FavouriteProduct, PaymentSlip, Review
 from .services import SESSION_CART_KEY, cart_merge
 
 
@@ -52,3 +53,21 @@ def renew_page_of_reviewed_product(sender, instance: Review, **kwargs) -> None:
     slug = Product.objects.filter(pk=instance.product_id).values_list("slug", flat=True).first()
     if slug:
         products_changed([slug], cards=False)
+
+
+@receiver(post_save, sender=CartItem)
+@receiver(post_delete, sender=CartItem)
+def renew_cart_count(sender, instance: CartItem, **kwargs) -> None:
+    """An item added, changed or removed (checkout and the admin included) changes the header's count."""
+    cart_changed(instance)
+
+
+@receiver(post_save, sender=Cart)
+@receiver(post_delete, sender=Cart)
+@receiver(post_save, sender=FavouriteProduct)
+@receiver(post_delete, sender=FavouriteProduct)
+@receiver(post_save, sender=FavouriteProducer)
+@receiver(post_delete, sender=FavouriteProducer)
+def renew_visitor_bits(sender, instance, **kwargs) -> None:
+    """A cart given to or taken from an account, a favourite added or removed."""
+    visitor_changed(instance.user_id)

@@ -9,6 +9,7 @@ from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
 from producers.models import ProducerMembership
 
+from .cache import visitor_bits
 from .models import Cart, CartItem, FavouriteProducer, FavouriteProduct, Order, OrderLine, PaymentSlip, Review
 from .payments import provider_for
 from .services import SESSION_CART_KEY, payment_methods_for, sales_terms_for, shipping_cost
@@ -34,14 +35,14 @@ class CartGroup:
 
 
 def cart_count_for(*, user, session) -> int:
-    """How many items the visitor's cart holds, for the header: one query."""
+    """How many items the visitor's cart holds, for the header: kept for a signed-in visitor
+    (orders/cache.py), one query for a session's cart."""
     if getattr(user, "is_authenticated", False):
-        items = CartItem.objects.filter(cart__user=user)
-    else:
-        cart_id = session.get(SESSION_CART_KEY)
-        if not cart_id:
-            return 0
-        items = CartItem.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+        return visitor_bits(user).cart_count
+    cart_id = session.get(SESSION_CART_KEY)
+    if not cart_id:
+        return 0
+    items = CartItem.objects.filter(cart_id=cart_id, cart__user__isnull=True)
     return items.aggregate(n=Sum("quantity"))["n"] or 0
 
 
@@ -182,10 +183,13 @@ def favourites(*, user) -> dict:
 
 
 def is_favourite(*, user, product=None, producer=None) -> bool:
+    """Whether the product or producer (an instance or its id) is one of `user`'s favourites."""
     if not getattr(user, "is_authenticated", False):
         return False
+    bits = visitor_bits(user)
+    # An id may come as text, from a part of a page rendered ahead (the producer page's).
     if product is not None:
-        return FavouriteProduct.objects.filter(user=user, product=product).exists()
-    return FavouriteProducer.objects.filter(user=user, producer=producer).exists()
+        return int(getattr(product, "pk", product)) in bits.favourite_products
+    return int(getattr(producer, "pk", producer)) in bits.favourite_producers
 
 

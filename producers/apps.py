@@ -13,4 +13,4 @@ class ProducersConfig(AppConfig):
 
         from .models import ProducerMembership
 
-        register_role("is_producer", lambda user: Exists(ProducerMembership.objects.filter(user=user)))
+        register_role("is_producer", lambda user: Exists(ProducerMembership.objects.filter(user=user)), held_in=ProducerMembership)
