@@ -9,7 +9,10 @@ and the cart page always read the cart itself.
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from core import cache
 
@@ -44,15 +47,30 @@ def cart_changed(item: CartItem) -> None:
 
 
 def _load(user_id) -> VisitorBits:
-    count = CartItem.objects.filter(cart__user_id=user_id).aggregate(n=Sum("quantity"))["n"] or 0
+    """One query: the cart's count and both lists of favourites, as subqueries of the account."""
+    items = CartItem.objects.filter(cart__user_id=OuterRef("pk")).order_by().values("cart__user_id")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .values(
+            count=Coalesce(Subquery(items.annotate(n=Sum("quantity")).values("n")), 0),
+            products=ArraySubquery(FavouriteProduct.objects.filter(user_id=OuterRef("pk")).values("product_id")),
+            producers=ArraySubquery(FavouriteProducer.objects.filter(user_id=OuterRef("pk")).values("producer_id")),
+        )
+        .first()
+    ) or {"count": 0, "products": [], "producers": []}
     return VisitorBits(
-        cart_count=count,
-        favourite_products=frozenset(FavouriteProduct.objects.filter(user_id=user_id).values_list("product_id", flat=True)),
-        favourite_producers=frozenset(FavouriteProducer.objects.filter(user_id=user_id).values_list("producer_id", flat=True)),
+        cart_count=row["count"], favourite_products=frozenset(row["products"]), favourite_producers=frozenset(row["producers"])
     )
 
 
 def visitor_bits(user) -> VisitorBits:
-    """A signed-in `user`'s cart count and favourites: kept, or three small queries."""
-    found = getattr(user, "version_tokens", None) or cache.user_tokens(user.pk)
-    return cache.fragment("visitor", (user.pk, found["visitor"]), lambda: _load(user.pk))
+    """A signed-in `user`'s cart count and favourites: kept, or loaded (once per request: the
+    header and each favourite button ask)."""
+    token = (getattr(user, "version_tokens", None) or cache.user_tokens(user.pk))["visitor"]
+    known = getattr(user, "_visitor_bits", None)
+    if known is not None and known[0] == token:
+        return known[1]
+    bits = cache.fragment("visitor", (user.pk, token), lambda: _load(user.pk))
+    user._visitor_bits = (token, bits)
+    return bits
