@@ -8,6 +8,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str
+from .storage import s3_media_origins, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -270,12 +271,37 @@ PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    # Files no URL may reach (listing spreadsheets waiting for confirmation).
-    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}},
+    # Files no URL may reach (transfer slips, listing spreadsheets waiting for confirmation):
+    # views stream them to those allowed to see them.
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}},
 }
+
+# --- Shared media (object storage) -------------------------------------------------------------
+# With S3_BUCKET set, photos and private files go to S3-compatible object storage (AWS S3,
+# MinIO, Cloudflare R2, …) that every web and task machine shares; without it, to MEDIA_ROOT
+# and PRIVATE_ROOT on this machine. Credentials come from boto3's usual sources
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role). docs/media.md.
+S3_BUCKET = env_str("S3_BUCKET")
+_S3 = {
+    "bucket": S3_BUCKET,
+    "endpoint_url": env_str("S3_ENDPOINT_URL"),
+    "region": env_str("S3_REGION"),
+    "public_url": env_str("S3_PUBLIC_URL"),
+    "addressing_style": env_str("S3_ADDRESSING_STYLE"),
+}
+MEDIA_ORIGINS: list[str] = []
+if S3_BUCKET:
+    STORAGES |= s3_storages(
+        **_S3,
+        private_bucket=env_str("S3_PRIVATE_BUCKET"),
+        media_prefix=env_str("S3_MEDIA_PREFIX", "media"),
+        private_prefix=env_str("S3_PRIVATE_PREFIX", "private"),
+        public_acl=env_str("S3_PUBLIC_ACL"),
+    )
+    MEDIA_ORIGINS = s3_media_origins(**_S3)
 # Serve uploaded media from Django itself (development and the demo); production puts them on
 # shared or object storage behind its own URL.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not S3_BUCKET)
 
 # --- Currencies -------------------------------------------------------------------------------
 # Thai baht per unit of each producer currency, to sort and filter prices in several currencies
@@ -329,7 +355,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
