@@ -1,7 +1,7 @@
 """Listing import and export in /dashboard/products/: upload, preview, confirm or cancel, export.
 
-The uploaded file waits in the default storage between the preview and the confirmation (see
-catalogue.importing); nothing is written to the catalogue before the producer confirms, and
+The uploaded file waits in the private storage between the preview and the confirmation (see
+catalogue.importing, docs/media.md); nothing is written to the catalogue before the producer confirms, and
 then everything or nothing.
 """
 

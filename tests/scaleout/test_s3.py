@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalogue import importing
@@ -188,17 +189,27 @@ def test_slips_go_to_a_private_bucket_of_their_own_when_one_is_named(on_s3, sett
     assert anonymous_get(f"{on_s3.endpoint_url}/{private_bucket}/private/{slip.image.name}") == 403
 
 
-def test_an_import_spreadsheet_waits_in_the_private_prefix_for_its_producer_only(on_s3, shop, categories, tha_sawang):
+def test_a_listing_spreadsheet_waits_in_the_private_prefix_for_its_producers_members_only(on_s3, client, shop, manager, tha_sawang):
     other = make_shop(name_en="Khon Kaen Weavers", slug="khon-kaen-weavers", place=tha_sawang)
-    data = b"name_en,price\nMudmee silk scarf,850\n"
-    token = importing.import_file_store(producer=shop, data=data)
+    outsider = member_of(other, username="boonmee")
+    data = "category,name_en,price,stock\nsilk,Imported silk shawl,1200.50,3\n".encode()
+    uploaded = log_in(client, manager).post(
+        "/dashboard/products/import/", {"file": SimpleUploadedFile("products.csv", data, content_type="text/csv")}
+    )
+    assert uploaded.status_code == 302
+    token = uploaded.url.rstrip("/").rsplit("/", 1)[-1]
     key = f"private/{IMPORT_FOLDER}/{shop.pk}/{token}"
-    assert key in keys(on_s3, "private/")
+    assert object_bytes(on_s3, key) == data
     assert anonymous_get(f"{on_s3.endpoint_url}/{on_s3.bucket}/{key}") == 403
-    assert importing.import_file_read(producer=shop, token=token) == data
+    assert on_s3.endpoint_url not in client.get(uploaded.url).content.decode()
+
+    assert log_in(client, outsider).get(uploaded.url).status_code == 404, "another producer's member finds nothing"
     assert importing.import_file_read(producer=other, token=token) is None
-    importing.import_file_delete(producer=shop, token=token)
-    assert key not in keys(on_s3, "private/")
+
+    confirmed = log_in(client, manager).post(uploaded.url, {"action": "import"})
+    assert confirmed.status_code == 302
+    assert shop.products.filter(name_en="Imported silk shawl").exists()
+    assert key not in keys(on_s3, f"private/{IMPORT_FOLDER}/")
 
 
 # --- The settings -------------------------------------------------------------------------------
