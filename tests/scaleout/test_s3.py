@@ -192,7 +192,7 @@ def test_slips_go_to_a_private_bucket_of_their_own_when_one_is_named(on_s3, sett
 def test_a_listing_spreadsheet_waits_in_the_private_prefix_for_its_producers_members_only(on_s3, client, shop, manager, tha_sawang):
     other = make_shop(name_en="Khon Kaen Weavers", slug="khon-kaen-weavers", place=tha_sawang)
     outsider = member_of(other, username="boonmee")
-    data = "category,name_en,price,stock\nsilk,Imported silk shawl,1200.50,3\n".encode()
+    data = b"category,name_en,price,stock\nsilk,Imported silk shawl,1200.50,3\n"
     uploaded = log_in(client, manager).post(
         "/dashboard/products/import/", {"file": SimpleUploadedFile("products.csv", data, content_type="text/csv")}
     )
