@@ -25,7 +25,8 @@ from PIL import Image
 from catalogue import importing
 from catalogue.importing.parse import IMPORT_FOLDER
 from core import images
-from orders.models import PaymentSlip
+from orders import services
+from orders.models import Order, PaymentSlip
 from otop_site.settings.storage import s3_media_origins, s3_storages
 from tests.factories import UserFactory, listing, log_in, make_shop, member_of, place_one
 from tests.producers import imagefiles
@@ -174,6 +175,19 @@ def test_a_slip_whose_object_is_gone_is_a_404(on_s3, client, buyer, scarf):
     assert client.get(f"/orders/{order.number}/slips/{slip.pk}/").status_code == 404
 
 
+def test_cancelling_an_unpaid_order_erases_its_slip_from_the_bucket_once_committed(
+    on_s3, buyer, scarf, django_capture_on_commit_callbacks
+):
+    slip = services.slip_upload(order=place_one(buyer, scarf), buyer=buyer, upload=imagefiles.good_jpeg("slip.jpg"))
+    key = f"private/{slip.image.name}"
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.order_transition(order=slip.order, to_state=Order.State.CANCELLED, by=buyer, note="Bought it at the fair")
+        assert key in keys(on_s3, "private/slips/"), "the object stays until the cancellation is committed"
+    for callback in callbacks:
+        callback()
+    assert key not in keys(on_s3, "private/slips/")
+
+
 def test_slips_go_to_a_private_bucket_of_their_own_when_one_is_named(on_s3, settings, buyer, scarf):
     private_bucket = f"otop-private-{uuid.uuid4().hex[:8]}"
     on_s3.client().create_bucket(Bucket=private_bucket)
@@ -181,8 +195,6 @@ def test_slips_go_to_a_private_bucket_of_their_own_when_one_is_named(on_s3, sett
         **settings.STORAGES,
         **s3_storages(bucket=on_s3.bucket, private_bucket=private_bucket, endpoint_url=on_s3.endpoint_url),
     }
-    from orders import services
-
     slip = services.slip_upload(order=place_one(buyer, scarf), buyer=buyer, upload=imagefiles.good_jpeg("slip.jpg"))
     assert keys(on_s3, bucket=private_bucket) == {f"private/{slip.image.name}"}
     assert f"private/{slip.image.name}" not in keys(on_s3, "private/")
