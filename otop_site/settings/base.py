@@ -282,7 +282,7 @@ STORAGES = {
 # and PRIVATE_ROOT on this machine. Credentials come from boto3's usual sources
 # (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role). docs/media.md.
 S3_BUCKET = env_str("S3_BUCKET")
-_S3 = {
+_s3_address = {
     "bucket": S3_BUCKET,
     "endpoint_url": env_str("S3_ENDPOINT_URL"),
     "region": env_str("S3_REGION"),
@@ -292,13 +292,13 @@ _S3 = {
 MEDIA_ORIGINS: list[str] = []
 if S3_BUCKET:
     STORAGES |= s3_storages(
-        **_S3,
+        **_s3_address,
         private_bucket=env_str("S3_PRIVATE_BUCKET"),
         media_prefix=env_str("S3_MEDIA_PREFIX", "media"),
         private_prefix=env_str("S3_PRIVATE_PREFIX", "private"),
         public_acl=env_str("S3_PUBLIC_ACL"),
     )
-    MEDIA_ORIGINS = s3_media_origins(**_S3)
+    MEDIA_ORIGINS = s3_media_origins(**_s3_address)
 # Serve uploaded media from Django itself (development and the demo); production puts them on
 # shared or object storage behind its own URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", not S3_BUCKET)
