@@ -238,7 +238,8 @@ def settings_in_a_fresh_process(environment: dict) -> dict:
     clean = {name: value for name, value in os.environ.items() if not name.startswith("S3_")}
     output = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "otop_site.settings.test", **environment},
+        # A database address that is only parsed: without one the settings would start the embedded server.
+        env={**clean, "DJANGO_SETTINGS_MODULE": "otop_site.settings.test", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused", **environment},
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
