@@ -52,7 +52,8 @@ run: install
 # --- The production configuration on one machine (docs/deployment.md) -------------------------
 # gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1:
 # a worker waits on PostgreSQL and Redis for part of each request, so one more than the cores
-# per core keeps the CPUs busy, gunicorn's own rule); WhiteNoise serves the hashed, compressed
+# per core keeps the CPUs busy, gunicorn's own rule; no control socket, whose one path in the
+# home folder two servers on a machine would share); WhiteNoise serves the hashed, compressed
 # static files collected first; migrations applied. SECRET_KEY comes from the environment or
 # from var/secret_key (made once, git-ignored); ALLOWED_HOSTS defaults to this machine's names
 # and SECURE_SSL_REDIRECT to false, as there is no TLS on 127.0.0.1 (behind a proxy that ends
@@ -72,7 +73,8 @@ serve: install
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 # task worker: added when the tasks land (started here in the background, stopped with gunicorn)
 	$(SERVE_ENV) exec $(BIN)/gunicorn otop_site.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --access-logfile - --graceful-timeout 20
+		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --access-logfile - --graceful-timeout 20 \
+		--no-control-socket
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

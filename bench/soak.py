@@ -50,6 +50,9 @@ def parse_args(argv):
     parser.add_argument("--spawn-rate", type=float, default=4.0, help="users started per second")
     parser.add_argument("--wait", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),
                         help="seconds each user waits between its tasks")
+    parser.add_argument("--warmup", type=float, default=60.0,
+                        help="seconds into the run when the workers' starting memory is read, their caches "
+                             "filled (at most a third of the run)")
     parser.add_argument("--port", type=int, default=8850)
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY; make serve's default otherwise)")
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
@@ -115,14 +118,14 @@ def orders_of(buyers: list[str]) -> dict:
 # --- The server and its memory ------------------------------------------------------------------
 
 
-def serve(args, env: dict) -> subprocess.Popen:
-    """`make serve` in a process group of its own; returns once it answers /healthz."""
-    server = subprocess.Popen([shutil.which("make") or "/usr/bin/make", "--no-print-directory", "serve", f"PORT={args.port}"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, start_new_session=True)
+def serve(args, env: dict, log: Path) -> subprocess.Popen:
+    """`make serve` in a process group of its own, its output in `log`; returns once it answers /healthz."""
+    server = subprocess.Popen([shutil.which("make") or "/usr/bin/make", "--no-print-directory", "serve", f"PORT={args.port}"],
+                              cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("`make serve` exited while starting")
+            raise SystemExit(f"`make serve` exited while starting:\n{log.read_text()[-3000:]}")
         try:
             import http.client
 
@@ -221,13 +224,16 @@ def run_locust(args, seconds: float, plan_file: Path, csv_prefix: Path) -> dict:
 # --- The run ----------------------------------------------------------------------------------------
 
 
-def summary_of_memory(samples) -> dict:
-    """Each worker's RSS at the start and at the end of the visitors' run (MB)."""
-    first, last = samples[0][1], samples[-1][1]
+def summary_of_memory(samples, warmed_at: float) -> dict:
+    """Each worker's RSS (MB) when the server had started, at the start of the measured part (the
+    warm-up over: the workers' caches filled) and at the end of the run."""
+    boot, last = samples[0][1], samples[-1][1]
+    start = next((found for at, found in samples if at >= warmed_at), last)
     result = {}
     for kind in ("gunicorn_workers", "task_worker"):
-        pids = sorted(set(first[kind]) | set(last[kind]))
-        result[kind] = [{"pid": pid, "start_mb": first[kind].get(pid), "end_mb": last[kind].get(pid)} for pid in pids]
+        pids = sorted(set(boot[kind]) | set(start[kind]) | set(last[kind]))
+        result[kind] = [{"pid": pid, "boot_mb": boot[kind].get(pid), "start_mb": start[kind].get(pid),
+                         "end_mb": last[kind].get(pid)} for pid in pids]
     return result
 
 
@@ -280,12 +286,12 @@ def main(argv=None) -> int:
         env["WEB_CONCURRENCY"] = str(args.workers)
     load.redis_flush(args.redis)
     print(f"Starting `make serve` on 127.0.0.1:{args.port}…", flush=True)
-    server = serve(args, env)
+    server = serve(args, env, work / "serve.log")
     try:
         watch = MemoryWatch(server)
         watch.start()
         print(f"Locust: {args.users} users (spawn rate {args.spawn_rate}/s) for {seconds:g} s…", flush=True)
-        started = time.monotonic()
+        started, warmed_at = time.monotonic(), time.time() + min(args.warmup, seconds / 3)
         locust = run_locust(args, seconds, plan_file, work / "locust")
         elapsed = time.monotonic() - started
         watch.stop()
@@ -312,10 +318,11 @@ def main(argv=None) -> int:
         # Every unit ordered came out of stock, and every checkout Locust saw succeed placed an
         # order (one cut off by the end of the run may be placed without Locust counting it).
         "consistent": placed["units"] == taken and placed["orders"] >= succeeded,
-        "memory": summary_of_memory(watch.samples), "memory_samples": watch.samples,
+        "memory": summary_of_memory(watch.samples, warmed_at), "memory_samples": watch.samples,
         "cleanup": cleanup | {"stock_restored": restored}, "run_seconds": round(elapsed, 1),
     }
     report(result)
+    print(f"The server's log: {work / 'serve.log'}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2))
     print(f"Figures in {args.json}")
@@ -337,13 +344,13 @@ def report(result: dict) -> None:
     print(f"  Orders placed: {result['orders_placed']} with {result['units_ordered']} units; stock taken: "
           f"{result['stock_taken']} units; checkouts Locust saw succeed: {result['checkouts_succeeded']}: "
           f"{'consistent' if result['consistent'] else 'MISMATCH'}")
-    print("  Memory (RSS MB, start -> end):")
+    print("  Memory (RSS MB: at boot, after the warm-up -> at the end):")
     for kind, label in (("gunicorn_workers", "gunicorn worker"), ("task_worker", "task worker")):
         rows = result["memory"][kind]
         if not rows:
             print(f"    {label}: none running")
         for row in rows:
-            print(f"    {label} {row['pid']}: {row['start_mb']} -> {row['end_mb']}")
+            print(f"    {label} {row['pid']}: {row['boot_mb']}, {row['start_mb']} -> {row['end_mb']}")
     cleanup = result["cleanup"]
     print(f"  Afterwards: {cleanup['orders_deleted']} orders deleted, {cleanup['units_returned']} units put back; "
           f"stock as before: {'yes' if cleanup['stock_restored'] else 'NO'}")
