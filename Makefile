@@ -50,11 +50,11 @@ run: install
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- The production configuration on one machine (docs/deployment.md) -------------------------
-# gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1:
-# a worker waits on PostgreSQL and Redis for part of each request, so one more than the cores
-# per core keeps the CPUs busy, gunicorn's own rule; no control socket, whose one path in the
-# home folder two servers on a machine would share); WhiteNoise serves the hashed, compressed
-# static files collected first; migrations applied. SECRET_KEY comes from the environment or
+# gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1,
+# gunicorn's own rule: a worker waits on PostgreSQL and Redis for part of each request, so more
+# workers than cores keep the CPUs busy; no control socket, whose one path in the home folder two
+# servers on a machine would share); WhiteNoise serves the hashed, compressed static files
+# collected first; migrations applied (the place tree is data: `manage.py load_places` once). SECRET_KEY comes from the environment or
 # from var/secret_key (made once, git-ignored); ALLOWED_HOSTS defaults to this machine's names
 # and SECURE_SSL_REDIRECT to false, as there is no TLS on 127.0.0.1 (behind a proxy that ends
 # TLS, set it to true). Every other setting comes from the environment as in production.
