@@ -49,6 +49,33 @@ run: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# --- The production configuration on one machine (docs/deployment.md) -------------------------
+# gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1,
+# gunicorn's own rule: a worker waits on PostgreSQL and Redis for part of each request, so more
+# workers than cores keep the CPUs busy; no control socket, whose one path in the home folder two
+# servers on a machine would share); WhiteNoise serves the hashed, compressed static files
+# collected first; migrations applied (the place tree is data: `manage.py load_places` once). SECRET_KEY comes from the environment or
+# from var/secret_key (made once, git-ignored); ALLOWED_HOSTS defaults to this machine's names
+# and SECURE_SSL_REDIRECT to false, as there is no TLS on 127.0.0.1 (behind a proxy that ends
+# TLS, set it to true). Every other setting comes from the environment as in production.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=otop_site.settings.production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+
+serve: install
+	@mkdir -p var
+	@test -n "$$SECRET_KEY" || test -s var/secret_key || \
+		(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
+	$(SERVE_ENV) $(SETUP) migrate --noinput
+	$(SERVE_ENV) $(SETUP) createcachetable
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+# task worker: added when the tasks land (started here in the background, stopped with gunicorn)
+	$(SERVE_ENV) exec $(BIN)/gunicorn otop_site.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --access-logfile - --graceful-timeout 20 \
+		--no-control-socket
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

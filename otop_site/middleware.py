@@ -73,3 +73,18 @@ class PrivatePagesMiddleware:
             return True
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
+
+
+class ServedByMiddleware:
+    """Name the web machine that answered in an X-Served-By header (NODE_NAME), so a test or an
+    operator behind a load balancer can tell the nodes apart. Installed only when NODE_NAME is set,
+    and outermost, so a page served from the shared cache still names the node serving it now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.node_name = settings.NODE_NAME
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Served-By"] = self.node_name
+        return response

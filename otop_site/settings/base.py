@@ -63,6 +63,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# --- Web nodes (docs/deployment.md) -----------------------------------------------------------
+# NODE_NAME names this web machine in an X-Served-By response header, to see which node behind
+# the load balancer answered; unset, no header.
+NODE_NAME = env_str("NODE_NAME")
+if NODE_NAME:
+    MIDDLEWARE.insert(0, "otop_site.middleware.ServedByMiddleware")
+
 ROOT_URLCONF = "otop_site.urls"
 WSGI_APPLICATION = "otop_site.wsgi.application"
 ASGI_APPLICATION = "otop_site.asgi.application"
