@@ -26,7 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
+from django_tasks import task, task_backends
 
 from .models import EmailDelivery, FailedTask, PeriodicRun
 
@@ -221,3 +221,18 @@ def task_results_prune() -> int:
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
     deliveries, _ = EmailDelivery.objects.filter(sent_at__lt=before).delete()
     return deleted + deliveries
+
+
+def tasks_waiting() -> int:
+    """How many tasks wait for a worker now (due, not yet taken): the queue depth a readiness
+    check reports. Tasks waiting on their retry's back-off are not counted."""
+    backend = task_backends["default"]
+    if _is_database_backend(backend):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+    if type(backend).__module__.startswith("django_tasks_rq"):
+        import django_rq
+
+        return sum(django_rq.get_queue(name).count for name in backend.queues)
+    return 0

@@ -269,3 +269,35 @@ def test_the_rq_backend_runs_tasks_from_redis_in_a_burst_worker(settings, transa
         assert EmailDelivery.objects.filter(subject="Sent through RQ").exists()
     finally:
         redis_client.flushdb()
+
+
+def search_document_of(product) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_document::text FROM catalogue_product WHERE id = %s", [product.pk])
+        return cursor.fetchone()[0] or ""
+
+
+@pytest.mark.slow
+def test_a_products_search_document_is_rebuilt_by_the_worker_after_its_change(
+    database_queue, transactional_db, scarf, mail_log
+):
+    scarf.name_en = "Zanzibarwidget scarf"
+    scarf.save()
+
+    assert "zanzibarwidget" not in search_document_of(scarf)
+    assert DBTaskResult.objects.filter(task_path="catalogue.tasks.search_reindex", status=TaskResultStatus.READY).exists()
+
+    finished = run_worker(mail_log, "--batch", "--no-schedule")
+    assert finished.returncode == 0, finished.stderr
+    assert "zanzibarwidget" in search_document_of(scarf)
+
+
+def test_the_queue_depth_counts_the_tasks_due_and_not_those_waiting_to_retry(database_queue, db):
+    from core.tasks import email_send, tasks_waiting
+
+    assert tasks_waiting() == 0
+    email_enqueue(subject="Now", body="Hi", to=["a@example.com"])
+    email_send.using(run_after=timezone.now() + timedelta(minutes=5)).enqueue(
+        key="later", subject="Later", body="Hi", to=["b@example.com"], _attempt=2
+    )
+    assert tasks_waiting() == 1
