@@ -54,10 +54,19 @@ def enqueue_after_commit(task_, *args, **kwargs) -> None:
     immediate backend of the tests) are handed the task after the commit; a failure to enqueue
     then never turns a committed change into an error page (robust), it is logged.
     """
-    if _is_database_backend(task_.get_backend()) and connection.in_atomic_block:
+
+    def enqueue():
+        try:
+            task_.enqueue(*args, **kwargs)
+        except Exception:
+            logger.exception("Task %s could not be enqueued", task_.module_path)
+
+    if not connection.in_atomic_block:
+        enqueue()
+    elif _is_database_backend(task_.get_backend()):
         task_.enqueue(*args, **kwargs)
     else:
-        transaction.on_commit(lambda: task_.enqueue(*args, **kwargs), robust=True)
+        transaction.on_commit(enqueue)
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -236,3 +245,17 @@ def tasks_waiting() -> int:
 
         return sum(django_rq.get_queue(name).count for name in backend.queues)
     return 0
+
+
+@background_task
+def thumbnails_make(*, name: str) -> str:
+    """Write the thumbnails of the stored image `name` (core.images). Safe to run twice; nothing
+    to do when the image was replaced and deleted meanwhile."""
+    from django.core.files.storage import default_storage
+
+    from .images import make_thumbnails
+
+    if not default_storage.exists(name):
+        return "gone"
+    make_thumbnails(name)
+    return "made"

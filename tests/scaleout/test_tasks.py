@@ -301,3 +301,20 @@ def test_the_queue_depth_counts_the_tasks_due_and_not_those_waiting_to_retry(dat
         key="later", subject="Later", body="Hi", to=["b@example.com"], _attempt=2
     )
     assert tasks_waiting() == 1
+
+
+@pytest.mark.slow
+def test_an_uploaded_images_thumbnails_are_made_by_the_worker(database_queue, transactional_db, media_root, mail_log):
+    from django.core.files.storage import default_storage
+
+    from core import images
+    from tests.producers import imagefiles
+
+    name = images.store_image(images.clean_upload(imagefiles.good_jpeg()), folder="producers/photos")
+    thumbnails = [images.thumbnail_name(name, size) for size in images.THUMBNAIL_SIZES]
+    assert default_storage.exists(name)
+    assert not any(default_storage.exists(thumbnail) for thumbnail in thumbnails)
+
+    finished = run_worker(mail_log, "--batch", "--no-schedule", MEDIA_ROOT=str(media_root))
+    assert finished.returncode == 0, finished.stderr
+    assert all(default_storage.exists(thumbnail) for thumbnail in thumbnails)
