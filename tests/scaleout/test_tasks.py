@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -64,7 +65,10 @@ def mails_in(log: Path) -> list[dict]:
 
 def worker_environment(mail_log: Path, **extra) -> dict:
     database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    # The embedded server's HOST is its socket's folder, given percent-encoded.
+    host = quote(database["HOST"] or "127.0.0.1", safe="")
+    url = (f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}@{host}:{database['PORT'] or 5432}"
+           f"/{database['NAME']}")
     return os.environ | {
         "DJANGO_SETTINGS_MODULE": "tests.scaleout.worker_settings",
         "DATABASE_URL": url,
