@@ -41,13 +41,18 @@ lock: | $(BIN)/python
 		--index-url https://pypi.org/simple --no-emit-index-url \
 		--output-file requirements.lock pyproject.toml
 
+# The task worker (e-mails, search reindexing, periodic jobs; docs/tasks.md) runs beside the
+# server and stops with it (Ctrl-C, or make itself stopped).
 run: install
 	$(SETUP) migrate --noinput
 	$(SETUP) createcachetable
 	$(SETUP) load_places
 	$(SETUP) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(MANAGE) run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- The production configuration on one machine (docs/deployment.md) -------------------------
 # gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1,

@@ -1,12 +1,13 @@
 """E-mails about an account's address: the confirmation link and the notices that keep the owner of
-an address informed. Each in the reader's language, plain text, sent once the transaction commits."""
+an address informed. Each in the reader's language, plain text, sent by a worker once the
+transaction commits (core.tasks.email_enqueue)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from core.tasks import email_enqueue
 
 from .tokens import email_confirmation_token
 
@@ -17,7 +18,7 @@ def _send(*, to: str, language: str, template: str, context: dict) -> None:
         context = {"site_url": settings.SITE_URL} | context
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=True), robust=True)
+    email_enqueue(subject=subject, body=body, to=[to])
 
 
 def confirmation_link_send(*, user, address: str, reason: str) -> None:

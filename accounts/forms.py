@@ -2,8 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.tasks import email_enqueue
 
 from .validators import UsernameValidator
 
@@ -65,6 +68,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
         return (user for user in super().get_users(email) if user.email_verified)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        """Rendered here, sent by a worker (core.tasks), like every e-mail of the site."""
         user = context.get("user")
         with translation.override(getattr(user, "language", None) or translation.get_language()):
-            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name)
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+            html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        email_enqueue(subject=subject, body=body, html=html, to=[to_email])

@@ -19,8 +19,8 @@ from producers.signals import producer_state_changed
 
 from .cache import producer_changed, products_changed, site_changed
 from .models import Category, Certification, Product, ProductPhoto
-from .search_index import reindex_later
 from .services import product_visibility_sync
+from .tasks import search_reindex_later
 
 
 @receiver(post_save, sender=Product)
@@ -76,13 +76,13 @@ def renew_site(sender, **kwargs):
 
 @receiver(post_save, sender=Product)
 def reindex_product(sender, instance, **kwargs):
-    reindex_later(product_ids=[instance.pk])
+    search_reindex_later(product_ids=[instance.pk])
 
 
 @receiver(post_save, sender=Certification)
 @receiver(post_delete, sender=Certification)
 def reindex_certified_product(sender, instance, **kwargs):
-    reindex_later(product_ids=[instance.product_id])
+    search_reindex_later(product_ids=[instance.product_id])
 
 
 @receiver(post_save, sender=Producer)
@@ -90,7 +90,7 @@ def reindex_producer(sender, instance, update_fields=None, **kwargs):
     # A change of state only does not change any word.
     if update_fields and set(update_fields) <= {"state", "updated_at", "logo"}:
         return
-    reindex_later(producer_ids=[instance.pk])
+    search_reindex_later(producer_ids=[instance.pk])
 
 
 @receiver(producer_state_changed)

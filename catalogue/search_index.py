@@ -15,7 +15,6 @@ from django.utils import translation
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
-from .cache import listings_changed
 from .models import Product
 from .search import document
 
@@ -121,19 +120,3 @@ def producers_reindex(ids: Iterable[int] | None = None) -> int:
             _write("producers_producer", rows[start : start + BATCH_SIZE])
     return len(rows)
 
-
-def reindex_later(*, product_ids: Iterable[int] = (), producer_ids: Iterable[int] = ()) -> None:
-    """Rebuild these documents once the current transaction commits."""
-    product_ids, producer_ids = set(product_ids), set(producer_ids)
-
-    def run():
-        if producer_ids:
-            producers_reindex(producer_ids)
-            products_reindex(Product.objects.filter(producer_id__in=producer_ids).values_list("pk", flat=True))
-        if product_ids:
-            products_reindex(product_ids)
-        # The page cache's version moved on when the change committed, just before this: a search
-        # cached in between holds the old documents, so move it on again.
-        listings_changed()  # search results
-
-    transaction.on_commit(run)

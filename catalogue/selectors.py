@@ -114,8 +114,10 @@ def _facet_counts(filterset: ProductFilter) -> dict:
 _COMBINATION_COLUMNS = ("category_id", "country", "province_id", "star_rating")
 # What their facets may count by: those columns, and the top category.
 _COMBINATION_KEYS = (*_COMBINATION_COLUMNS, "top")
-# Rows the triggers added since FacetCount was last folded; past this, a read folds them.
-FACET_ROWS_SLACK = 2000
+# Rows the triggers added since FacetCount was last folded. A worker folds them every few minutes
+# (catalogue.tasks.facet_counts_fold); past this many, a read folds them itself, a safety valve
+# for when no worker runs.
+FACET_ROWS_SLACK = 20_000
 
 
 def _combination_counts(filterset: ProductFilter) -> tuple[int, dict] | None:

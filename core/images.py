@@ -3,8 +3,8 @@
 An upload is accepted only if Pillow can decode it as a JPEG, PNG, WebP or GIF within the size
 and pixel limits; it is then re-encoded as a JPEG with the EXIF orientation applied and every
 piece of metadata (GPS location included) dropped. Thumbnails in the sizes the pages need are
-made once, when the image is saved, beside the original (`name__card.jpg`), so a page builds
-their URLs without touching the storage. Everything goes through Django's storage API, so object
+made once, by a task worker just after the image is saved (core.tasks.thumbnails_make), beside
+the original (`name__card.jpg`), so a page builds their URLs without touching the storage. Everything goes through Django's storage API, so object
 storage can replace the file system.
 """
 
@@ -111,10 +111,18 @@ def thumbnail_name(name: str, size: str) -> str:
 
 
 def store_image(content: ContentFile, *, folder: str, storage=None, thumbnails: dict[str, bytes] | None = None) -> str:
-    """Save a cleaned image and its thumbnails under `folder`; return the stored name."""
-    storage = storage or default_storage
-    name = storage.save(f"{folder.rstrip('/')}/{uuid.uuid4().hex}.jpg", content)
-    make_thumbnails(name, storage=storage, rendered=thumbnails)
+    """Save a cleaned image under `folder` and return the stored name. Its thumbnails are written
+    at once when given already rendered (the demo data), on another storage than the default,
+    and otherwise by a task worker once the current transaction commits (a few hundred
+    milliseconds of work the uploader does not wait for; until then a thumbnail's URL finds
+    nothing)."""
+    from .tasks import enqueue_after_commit, thumbnails_make
+
+    name = (storage or default_storage).save(f"{folder.rstrip('/')}/{uuid.uuid4().hex}.jpg", content)
+    if thumbnails is not None or storage is not None:
+        make_thumbnails(name, storage=storage, rendered=thumbnails)
+    else:
+        enqueue_after_commit(thumbnails_make, name=name)
     return name
 
 

@@ -102,8 +102,12 @@ def demo_orders_create(*, rng: random.Random, buyers: list[User], count: int = 4
 
 @demo_step(order=60, label="sales terms and orders")
 def demo_orders_step(site: DemoSite) -> str:
-    # Demo orders would e-mail their buyers and producers: not while seeding.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    # Demo orders would e-mail their buyers and producers: not while seeding (their e-mails are
+    # tasks, dropped by the dummy backend; in-process sends go nowhere either).
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    ):
         demo_sales_terms_create(rng=site.rng, producers=site.made.get("producers", []))
         buyers = [site.made["accounts"]["visitor"], *demo_buyers_create(rng=site.rng, count=8)]
         placed = demo_orders_create(rng=site.rng, buyers=buyers, count=site.options["orders"])

@@ -1,15 +1,15 @@
 """E-mails about an order, to the buyer and to the producer, each in their own language, as HTML
-and text. Sent after the transaction commits, so nobody hears of an order that
-then rolled back."""
+and text. Written when the event happens and sent by a worker once the transaction commits
+(core.tasks.email_enqueue), so nobody hears of an order that then rolled back and a slow mail
+server never slows checkout."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.tasks import email_enqueue
 from producers.models import ProducerMembership
 
 EVENTS_FOR_BUYER = {"placed", "paid", "shipped", "delivered", "cancelled"}
@@ -56,25 +56,18 @@ def _send(order, event: str, role: str, address: str, language: str) -> None:
         }
         text = render_to_string("orders/email/order.txt", context)
         html = render_to_string("orders/email/order.html", context)
-        message = EmailMultiAlternatives(context["headline"], text, None, [address])
-    message.attach_alternative(html, "text/html")
-    message.send(fail_silently=True)
+    email_enqueue(subject=context["headline"], body=text, html=html, to=[address])
 
 
 def order_notify(*, order, event: str) -> None:
     """Tell the buyer and/or the producer about `event` once the transaction commits."""
-
-    def send():
-        if event in EVENTS_FOR_BUYER:
-            # The account's confirmed address only. The address typed at checkout is a contact for
-            # the delivery, shown to the producer; mailing it would let anyone make the site send
-            # mail (with text of their own in the name and address lines) to any address.
-            address = order.buyer.email if order.buyer.email_verified else ""
-            if address:
-                _send(order, event, "buyer", address, order.buyer.language)
-        if event in EVENTS_FOR_PRODUCER:
-            for address, language in _producer_recipients(order):
-                _send(order, event, "producer", address, language)
-
-    # robust: an e-mail that fails must never turn a placed (committed) order into an error page.
-    transaction.on_commit(send, robust=True)
+    if event in EVENTS_FOR_BUYER:
+        # The account's confirmed address only. The address typed at checkout is a contact for
+        # the delivery, shown to the producer; mailing it would let anyone make the site send
+        # mail (with text of their own in the name and address lines) to any address.
+        address = order.buyer.email if order.buyer.email_verified else ""
+        if address:
+            _send(order, event, "buyer", address, order.buyer.language)
+    if event in EVENTS_FOR_PRODUCER:
+        for address, language in _producer_recipients(order):
+            _send(order, event, "producer", address, language)

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail, send_mass_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from core import images
+from core.tasks import email_enqueue
 from places.models import Place
 from places.services import place_child_get_or_create
 
@@ -237,7 +237,7 @@ def _send_invitation(invitation: ProducerInvitation) -> None:
         }
         subject = _("You are invited to join %(name)s on OTOP Marketplace") % {"name": context["producer_name"]}
         body = render_to_string("producers/email/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+    email_enqueue(subject=subject, body=body, to=[recipient])
 
 
 def invitations_for(user: User):
@@ -550,9 +550,8 @@ PAYOUT_NOTICE_SUBJECTS = {
 
 
 def _notify_payout_change(change: PayoutChange, *, replaced_held: bool = False) -> None:
-    """One plain-text notice per recipient, in their own language, sent once the change is
-    committed (a rolled-back change mails nobody)."""
-    messages = []
+    """One plain-text notice per recipient, in their own language, sent by a worker once the
+    change is committed (a rolled-back change mails nobody)."""
     for user in _payout_notice_recipients(change):
         with translation.override(user.language):
             context = {
@@ -569,9 +568,7 @@ def _notify_payout_change(change: PayoutChange, *, replaced_held: bool = False) 
             }
             subject = str(PAYOUT_NOTICE_SUBJECTS[change.state]) % {"name": context["producer_name"]}
             body = render_to_string("producers/email/payout_change.txt", context)
-        messages.append((subject, body, None, [user.email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+        email_enqueue(subject=subject, body=body, to=[user.email])
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from producers.models import Producer
 
 from ..cache import products_changed
 from ..models import Certification, Product
-from ..search_index import reindex_later
+from ..tasks import search_reindex_later
 from ..services import product_derive, product_is_visible
 from .check import NEW, UPDATE, ImportRejected, ImportReport, ImportRow, listings_check
 from .parse import SourceRow
@@ -39,7 +39,7 @@ def listings_import(*, producer: Producer, rows: list[SourceRow]) -> ImportRepor
             # Bulk writes send no signals, so the cached public pages are invalidated here, and
             # the search documents of the written products rebuilt after the commit.
             products_changed([row.product.slug for row in report.rows if row.action in (NEW, UPDATE) and row.product.slug])
-            reindex_later(
+            search_reindex_later(
                 product_ids=[row.product.pk for row in report.rows if row.action in (NEW, UPDATE) and row.product.pk]
             )
     except IntegrityError as error:

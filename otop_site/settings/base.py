@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "csp",
     # Named partials in templates ({% partialdef %}, "page.html#part"), built into Django 6.
     "template_partials",
+    # Background tasks (docs/tasks.md): the framework, its database backend's table and admin,
+    # and django-rq's queues for the RQ backend.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "core",
     "accounts",
     "places",
@@ -343,6 +348,38 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OTOP Marketplace <no-reply@o
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where notices tell people to write when something was not them (a payout change, say).
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@otop.example")
+
+# --- Background tasks -------------------------------------------------------------------------
+# E-mails, search reindexing and the periodic jobs run in a worker (`manage.py run_worker`,
+# started by `make run` beside the web server; docs/tasks.md). TASKS_BACKEND picks the queue:
+# - "database" (the default): a table in the site's database; nothing else to run.
+# - "rq": RQ on Redis (TASKS_REDIS_URL, else REDIS_URL), for any number of worker machines.
+# - "immediate": run in the web process itself, once its transaction commits (tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+    }
+}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_RQ_TIMEOUT", 600)}}
+# A task that raises is tried again TASKS_RETRY_ATTEMPTS times in all, the n-th retry
+# TASKS_RETRY_BACKOFF × 2^(n-1) seconds after the failure; then it is listed for staff
+# (admin: Core › Failed tasks).
+TASKS_RETRY_ATTEMPTS = env_int("TASKS_RETRY_ATTEMPTS", 5)
+TASKS_RETRY_BACKOFF = env_float("TASKS_RETRY_BACKOFF", 30)
+# Periodic jobs the workers enqueue (no cron): a task's path and every how many seconds.
+TASKS_SCHEDULE = {
+    "orders.tasks.orders_expire_due": env_int("TASKS_EXPIRE_ORDERS_EVERY", 60),
+    "catalogue.tasks.facet_counts_fold": env_int("TASKS_FACET_COUNTS_EVERY", 300),
+    "core.tasks.task_results_prune": env_int("TASKS_PRUNE_EVERY", 3600),
+}
+# Finished tasks' rows and e-mail delivery keys are kept this many days.
+TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 14)
 
 # --- Payout details ---------------------------------------------------------------------------
 # A new group's change of bank account or PromptPay ID waits for staff: one verified, and with

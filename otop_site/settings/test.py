@@ -7,6 +7,10 @@ import os
 # the limits themselves are tested on a server of their own (tests/site/test_database_limits.py).
 os.environ.setdefault("DATABASE_POOL_SIZE", "0")
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")
+# Tasks run in the test's own process once its transaction commits, so a test sees the e-mail
+# of what it did (django_capture_on_commit_callbacks); tests/scaleout/test_tasks.py runs the
+# database and RQ backends with real workers.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 from .base import *  # noqa: F403
 

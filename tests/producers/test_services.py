@@ -464,11 +464,14 @@ def test_a_bad_photo_saves_nothing(group_a, media_root, bad_upload):
     assert not [path for path in media_root.rglob("*") if path.is_file()]
 
 
-def test_set_logo_replaces_the_old_logo_and_its_files(group_a, media_root):
-    services.producer_set_logo(producer=group_a, upload=imagefiles.good_jpeg())
+def test_set_logo_replaces_the_old_logo_and_its_files(group_a, media_root, django_capture_on_commit_callbacks):
+    # The thumbnails are made by a task once the upload commits (here in the test's process).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.producer_set_logo(producer=group_a, upload=imagefiles.good_jpeg())
     old = group_a.logo.name
 
-    services.producer_set_logo(producer=group_a, upload=imagefiles.good_jpeg())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.producer_set_logo(producer=group_a, upload=imagefiles.good_jpeg())
 
     group_a.refresh_from_db()
     assert group_a.logo.name != old and group_a.logo.name.startswith("producers/logos/")

@@ -4,7 +4,10 @@ from orders.services import orders_expire
 
 
 class Command(BaseCommand):
-    help = "Cancel unpaid orders past the time their producer allows, and return their stock. Run it from cron."
+    help = (
+        "Cancel unpaid orders past the time their producer allows, and return their stock, now. "
+        "The task worker does it every minute on its own (orders.tasks.orders_expire_due, docs/tasks.md)."
+    )
 
     def handle(self, *args, **options):
         expired = orders_expire()
