@@ -41,6 +41,8 @@ lock: | $(BIN)/python
 		--index-url https://pypi.org/simple --no-emit-index-url \
 		--output-file requirements.lock pyproject.toml
 
+# Every command of `make run` (the worker's too) links e-mails to the port it serves.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(SETUP) migrate --noinput
 	$(SETUP) createcachetable

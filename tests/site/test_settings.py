@@ -183,7 +183,8 @@ def test_redis_url_moves_cache_and_sessions_to_redis(variable):
     cache = values["CACHES"]["default"]
     assert cache["BACKEND"] == "django_redis.cache.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal.example:6379/2"
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    # Read from Redis, written to the database too, so a Redis outage signs nobody out.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -1,0 +1,294 @@
+"""Operations: JSON log lines per request and per task, /healthz and /readyz, error reporting
+with Sentry when SENTRY_DSN is set, and SITE_URL following the port `make run` serves."""
+
+import io
+import json
+import logging
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.http import HttpResponse
+
+from core.logs import REQUEST_LOGGER, TASK_LOGGER, log_task
+from otop_site import views
+from otop_site.request_log import RequestLogMiddleware
+from tests.factories import UserFactory, log_in
+from tests.site.processes import PROJECT_DIR, clean_environment, run_python
+
+from .services import REDIS_SERVER, free_port, redis_server
+
+# --- Log lines --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def log_output(monkeypatch):
+    """What the configured JSON handler of each of our loggers writes, as parsed lines."""
+    outputs = {}
+    for name in (REQUEST_LOGGER, TASK_LOGGER):
+        (handler,) = logging.getLogger(name).handlers
+        assert type(handler.formatter).__name__ == "JsonFormatter"
+        outputs[name] = io.StringIO()
+        monkeypatch.setattr(handler, "stream", outputs[name])
+
+    def lines(name: str) -> list[dict]:
+        return [json.loads(line) for line in outputs[name].getvalue().splitlines()]
+
+    return lines
+
+
+def test_each_request_writes_one_json_line_with_method_path_status_time_and_request_id(client, db, log_output):
+    response = client.get("/no-such-page/")
+
+    (line,) = log_output(REQUEST_LOGGER)
+    assert line["method"] == "GET"
+    assert line["path"] == "/no-such-page/"
+    assert line["status"] == 404
+    assert isinstance(line["ms"], float) and line["ms"] >= 0
+    assert line["user_id"] is None
+    assert line["request_id"] == response["X-Request-ID"]
+    assert len(line["request_id"]) == 32
+
+
+def test_the_request_id_a_proxy_sent_is_kept_and_sent_back(client, db, log_output):
+    response = client.get("/healthz", headers={"X-Request-ID": "lb-7f3a.42"})
+
+    assert response["X-Request-ID"] == "lb-7f3a.42"
+    assert log_output(REQUEST_LOGGER)[0]["request_id"] == "lb-7f3a.42"
+
+
+def test_a_request_id_that_could_forge_a_header_or_a_field_is_replaced(client, db, log_output):
+    response = client.get("/healthz", headers={"X-Request-ID": 'x", "status": 200 ' + "y" * 200})
+
+    assert response["X-Request-ID"] != "x"
+    assert len(response["X-Request-ID"]) == 32
+    assert log_output(REQUEST_LOGGER)[0]["request_id"] == response["X-Request-ID"]
+
+
+def test_the_line_of_a_signed_in_visitor_names_their_user_id(client, db, log_output):
+    user = UserFactory()
+    log_in(client, user)
+
+    client.get("/accounts/profile/")
+
+    (line,) = log_output(REQUEST_LOGGER)
+    assert line["user_id"] == str(user.pk)
+    assert line["status"] == 200
+
+
+def test_a_post_is_logged_with_its_own_method_and_status(client, db, log_output):
+    client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+
+    (line,) = log_output(REQUEST_LOGGER)
+    assert (line["method"], line["path"], line["status"]) == ("POST", "/accounts/login/", 200)
+
+
+def test_log_task_writes_one_json_line_per_task(log_output):
+    log_task("orders.tasks.order_confirmation_send", "succeeded", 12.345, task_id="0b5e", attempt=1)
+    log_task("orders.tasks.expire_unpaid_orders", "failed", 3.2, task_id="77aa")
+
+    succeeded, failed = log_output(TASK_LOGGER)
+    assert succeeded["task"] == "orders.tasks.order_confirmation_send"
+    assert (succeeded["status"], succeeded["ms"], succeeded["task_id"], succeeded["attempt"]) == ("succeeded", 12.3, "0b5e", 1)
+    assert succeeded["level"] == "INFO"
+    assert (failed["status"], failed["level"]) == ("failed", "ERROR")
+
+
+def test_a_line_logged_while_a_request_is_answered_carries_its_request_id(rf, log_output):
+    def view_that_runs_a_task(request):
+        log_task("demo.task", "succeeded", 1.0, task_id="t1")
+        return HttpResponse()
+
+    response = RequestLogMiddleware(view_that_runs_a_task)(rf.get("/"))
+
+    (task_line,) = log_output(TASK_LOGGER)
+    assert task_line["request_id"] == response["X-Request-ID"]
+
+
+# --- /healthz and /readyz ---------------------------------------------------------------------
+
+
+def test_healthz_and_readyz_answer_separately_with_json(client, db):
+    health = client.get("/healthz")
+    ready = client.get("/readyz")
+
+    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "up"}
+    assert ready.status_code == 200
+    # The test settings keep the cache in the database; no task backend is configured here.
+    assert ready.json() == {"status": "ok", "database": "up", "cache": "database", "queue_depth": None}
+    assert "no-cache" in ready["Cache-Control"]
+
+
+def test_readyz_and_healthz_answer_503_while_the_database_is_down(database_down, client):
+    health = client.get("/healthz")
+    ready = client.get("/readyz")
+
+    assert health.status_code == 503
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "down", "cache": "database", "queue_depth": None}
+
+
+@pytest.mark.skipif(shutil.which(REDIS_SERVER) is None, reason="redis-server is not installed (README, 'Faults')")
+def test_readyz_reports_the_redis_cache_up_then_down(db, settings, tmp_path):
+    from django.core.cache import caches
+
+    port = free_port()
+    with redis_server(port, tmp_path) as server:
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.5},
+            },
+        }
+        try:
+            assert views.cache_state(True) == "up"
+            server.stop()
+            assert views.cache_state(True) == "down"
+        finally:
+            caches["default"].close()
+
+
+def test_the_queue_depth_is_none_without_a_task_backend(settings):
+    settings.TASKS = None
+
+    assert views.task_queue_depth() is None
+
+
+# --- Error reporting --------------------------------------------------------------------------
+
+
+class SentryDummy(BaseHTTPRequestHandler):
+    """Takes what the SDK sends (envelopes) and keeps their bodies."""
+
+    received: list[bytes] = []
+
+    def do_POST(self):  # noqa: N802 - the http.server protocol
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).received.append(body)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+REPORT_AN_ERROR = """
+import django, sys
+django.setup()
+import sentry_sdk
+from django.test import Client
+from django.test.utils import override_settings
+print("initialised", sentry_sdk.is_initialized())
+with override_settings(ROOT_URLCONF="tests.site.urls", ALLOWED_HOSTS=["testserver"]):
+    print("status", Client(raise_request_exception=False).get("/test-errors/broken/").status_code)
+sentry_sdk.flush(timeout=5)
+"""
+
+WITHOUT_A_DSN = """
+import django, sys
+django.setup()
+print("imported", "sentry_sdk" in sys.modules)
+"""
+
+
+def settings_environment(**overrides):
+    return clean_environment(
+        DJANGO_SETTINGS_MODULE="otop_site.settings.base", DATABASE_URL="postgres://postgres@127.0.0.1:1/none", **overrides
+    )
+
+
+def test_with_sentry_dsn_an_error_in_a_view_is_reported_to_the_dsn():
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), SentryDummy)
+    SentryDummy.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        dsn = f"http://public@127.0.0.1:{server.server_address[1]}/1"
+        result = run_python(["-c", REPORT_AN_ERROR], env=settings_environment(SENTRY_DSN=dsn))
+    finally:
+        server.shutdown()
+
+    assert result.returncode == 0, result.stderr
+    assert "initialised True" in result.stdout
+    assert "status 500" in result.stdout
+    assert any(b"a bug in a view" in body for body in SentryDummy.received), SentryDummy.received
+
+
+def test_without_sentry_dsn_sentry_is_not_even_imported():
+    result = run_python(["-c", WITHOUT_A_DSN], env=settings_environment())
+
+    assert result.returncode == 0, result.stderr
+    assert "imported False" in result.stdout
+
+
+# --- SITE_URL ---------------------------------------------------------------------------------
+
+FAKE_MANAGE = """#!/bin/sh
+echo "$SITE_URL $*" >> "{out}"
+"""
+
+
+def commands_of_make_run(tmp_path, **environment) -> list[str]:
+    """Each command `make run` would run, with the SITE_URL it would see (manage.py replaced by a
+    script that writes them down; `install` taken as done)."""
+    out = tmp_path / "commands"
+    fake = tmp_path / "manage"
+    fake.write_text(FAKE_MANAGE.format(out=out))
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["make", "-o", "install", "run", "PORT=8123", f"MANAGE={fake}", f"SETUP={fake}"],
+        cwd=PROJECT_DIR,
+        env=clean_environment(**environment),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return out.read_text().splitlines()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_on_another_port_links_every_command_to_that_port(tmp_path):
+    commands = commands_of_make_run(tmp_path)
+
+    assert any(command.endswith("runserver 127.0.0.1:8123") for command in commands), commands
+    assert all(command.startswith("http://127.0.0.1:8123 ") for command in commands), commands
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_keeps_a_site_url_given_to_it(tmp_path):
+    commands = commands_of_make_run(tmp_path, SITE_URL="https://otop.example")
+
+    assert all(command.startswith("https://otop.example ") for command in commands), commands
+
+
+def test_emails_link_to_site_url_never_to_port_8000(client, db, settings, mailoutbox, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    form = {
+        "username": "newcomer",
+        "email": "newcomer@example.com",
+        "password1": "a long and unusual passphrase 42",
+        "password2": "a long and unusual passphrase 42",
+        "language": "en",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", form)
+
+    (message,) = mail.outbox
+    assert "http://127.0.0.1:8123/accounts/" in message.body
+    assert ":8000" not in message.body
+
+
+def test_site_url_follows_the_environment():
+    from tests.site.processes import settings_values
+
+    values = settings_values("otop_site.settings.base", ["SITE_URL"], DATABASE_URL="postgres://postgres@127.0.0.1:1/none", SITE_URL="http://127.0.0.1:8123/")
+
+    assert values["SITE_URL"] == "http://127.0.0.1:8123"
+
