@@ -1,6 +1,7 @@
 """Operations: JSON log lines per request and per task, /healthz and /readyz, error reporting
 with Sentry when SENTRY_DSN is set, and SITE_URL following the port `make run` serves."""
 
+import gzip
 import io
 import json
 import logging
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.http import HttpResponse
 
 from core.logs import REQUEST_LOGGER, TASK_LOGGER, log_task
@@ -26,16 +28,17 @@ from .services import REDIS_SERVER, free_port, redis_server
 
 @pytest.fixture
 def log_output(monkeypatch):
-    """What the configured JSON handler of each of our loggers writes, as parsed lines."""
-    outputs = {}
+    """What the configured JSON handler of our loggers writes, as parsed lines, per logger."""
+    output = io.StringIO()
     for name in (REQUEST_LOGGER, TASK_LOGGER):
-        (handler,) = logging.getLogger(name).handlers
-        assert type(handler.formatter).__name__ == "JsonFormatter"
-        outputs[name] = io.StringIO()
-        monkeypatch.setattr(handler, "stream", outputs[name])
+        for handler in logging.getLogger(name).handlers:
+            if type(handler) is logging.StreamHandler:
+                assert type(handler.formatter).__name__ == "JsonFormatter"
+                monkeypatch.setattr(handler, "stream", output)
 
     def lines(name: str) -> list[dict]:
-        return [json.loads(line) for line in outputs[name].getvalue().splitlines()]
+        parsed = [json.loads(line) for line in output.getvalue().splitlines()]
+        return [line for line in parsed if line["logger"] == name]
 
     return lines
 
@@ -122,6 +125,18 @@ def test_healthz_and_readyz_answer_separately_with_json(client, db):
     assert "no-cache" in ready["Cache-Control"]
 
 
+@pytest.fixture
+def database_down(transactional_db):
+    """The default connection pointed at a closed port for the test, then restored."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved)
+
+
 def test_readyz_and_healthz_answer_503_while_the_database_is_down(database_down, client):
     health = client.get("/healthz")
     ready = client.get("/readyz")
@@ -169,6 +184,8 @@ class SentryDummy(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802 - the http.server protocol
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
         type(self).received.append(body)
         self.send_response(200)
         self.end_headers()
@@ -198,12 +215,14 @@ print("imported", "sentry_sdk" in sys.modules)
 
 
 def settings_environment(**overrides):
-    return clean_environment(
-        DJANGO_SETTINGS_MODULE="otop_site.settings.base", DATABASE_URL="postgres://postgres@127.0.0.1:1/none", **overrides
-    )
+    """The served settings on the test database (the error page reads nothing from it, but the
+    middleware around it may)."""
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return clean_environment(DJANGO_SETTINGS_MODULE="tests.site.served_settings", DATABASE_URL=url, DATABASE_POOL_SIZE="0", **overrides)
 
 
-def test_with_sentry_dsn_an_error_in_a_view_is_reported_to_the_dsn():
+def test_with_sentry_dsn_an_error_in_a_view_is_reported_to_the_dsn(db):
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), SentryDummy)
     SentryDummy.received = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -219,7 +238,7 @@ def test_with_sentry_dsn_an_error_in_a_view_is_reported_to_the_dsn():
     assert any(b"a bug in a view" in body for body in SentryDummy.received), SentryDummy.received
 
 
-def test_without_sentry_dsn_sentry_is_not_even_imported():
+def test_without_sentry_dsn_sentry_is_not_even_imported(db):
     result = run_python(["-c", WITHOUT_A_DSN], env=settings_environment())
 
     assert result.returncode == 0, result.stderr
