@@ -140,6 +140,9 @@ if DATABASE_POOL_SIZE > 0:
     }
     # The pool keeps the connections; Django gives each back at the end of the request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, whose pool answers at once when the server is down instead of waiting
+    # DATABASE_POOL_TIMEOUT for a connection that will not come (otop_site/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "otop_site.postgresql"
 else:
     # Keep connections open between requests (checked before reuse), embedded server included.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
