@@ -73,6 +73,20 @@ messages: install
 	$(MANAGE) makemessages --locale th --locale ja --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
+# --- Backups (docs/operations.md, "Backups") ---------------------------------------------------
+# `make backup` writes the database (pg_dump) and the media and private files into BACKUP_DIR
+# (default var/backups/<date-time>/); `make restore BACKUP_DIR=…` puts them into the database
+# DATABASE_URL names (new or empty; the embedded one without it) and MEDIA_ROOT / PRIVATE_ROOT.
+.PHONY: backup restore
+BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%d-%H%M%S)
+
+backup: install
+	$(BIN)/python -m otop_site.ops.backup create $(BACKUP_DIR)
+
+restore: install
+	@test "$(origin BACKUP_DIR)" != file || { echo "Name the backup: make restore BACKUP_DIR=var/backups/…" >&2; exit 2; }
+	$(BIN)/python -m otop_site.ops.backup restore $(BACKUP_DIR)
+
 stop-db: install
 	$(BIN)/python -c "from otop_site.settings.embedded_postgres import stop; from pathlib import Path; print('stopped' if stop(Path('var/pgdata')) else 'not running')"
 

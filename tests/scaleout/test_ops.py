@@ -8,6 +8,7 @@ import logging
 import shutil
 import subprocess
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -311,3 +312,98 @@ def test_site_url_follows_the_environment():
 
     assert values["SITE_URL"] == "http://127.0.0.1:8123"
 
+
+
+# --- Backups ----------------------------------------------------------------------------------
+
+ORDER_SAMPLE = """
+SELECT o.number, u.username, o.subtotal::text, o.shipping_cost::text, o.total::text, o.state,
+       (SELECT json_agg(json_build_array(l.product_name, l.unit_price::text, l.quantity, l.line_total::text) ORDER BY l.id)
+          FROM orders_orderline l WHERE l.order_id = o.id)
+  FROM orders_order o JOIN accounts_user u ON u.id = o.buyer_id
+ ORDER BY o.number
+"""
+
+
+def database_url(database: dict, name: str) -> str:
+    """A DATABASE_URL for `name` on the server of `database` (TCP or the embedded server's socket)."""
+    host = urllib.parse.quote(str(database["HOST"]), safe="")
+    return f"postgres://{database['USER']}@{host}:{database['PORT']}/{name}"
+
+
+def files_under(root) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def fresh_database_name(transactional_db):
+    """A database name on the test server that nothing uses, dropped at the end."""
+    from otop_site.ops.backup import connect
+
+    name = f"{connection.settings_dict['NAME']}_restored"
+    with connect(connection.settings_dict, "postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield name
+    with connect(connection.settings_dict, "postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make(target: str, **environment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "-o", "install", target, f"BACKUP_DIR={environment.pop('BACKUP_DIR')}"],
+        cwd=PROJECT_DIR,
+        env=clean_environment(DJANGO_SETTINGS_MODULE="tests.site.served_settings", **environment),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_backup_then_restore_into_a_fresh_database_gives_the_same_rows_orders_and_files(
+    transactional_db, places, categories, tmp_path, fresh_database_name
+):
+    from otop_site.ops.backup import connect, row_counts
+    from tests.factories.orders import listing, make_shop, place_one
+
+    shop = make_shop()
+    scarf, pot = listing(shop, name_en="Silk scarf", price="850.00"), listing(shop, name_en="Clay pot", price="120.50")
+    for number in range(3):
+        buyer = UserFactory(username=f"buyer{number}")
+        place_one(buyer, scarf, quantity=1 + number % 2)
+        place_one(buyer, pot, quantity=2)
+    media, private = tmp_path / "media", tmp_path / "private"
+    (media / "products" / "2026").mkdir(parents=True)
+    (media / "products" / "2026" / "scarf.jpg").write_bytes(b"\xff\xd8 a photo \x00\x01")
+    (private / "slips").mkdir(parents=True)
+    (private / "slips" / "OT000001.pdf").write_bytes(b"%PDF- a payment slip")
+    folder = tmp_path / "backup"
+    source = connection.settings_dict
+
+    backed_up = make(
+        "backup", DATABASE_URL=database_url(source, source["NAME"]), MEDIA_ROOT=str(media), PRIVATE_ROOT=str(private), BACKUP_DIR=str(folder)
+    )
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert {path.name for path in folder.iterdir()} == {"database.dump", "files.tar.gz", "manifest.json"}
+
+    restored_media, restored_private = tmp_path / "restored" / "media", tmp_path / "restored" / "private"
+    restored = make(
+        "restore",
+        DATABASE_URL=database_url(source, fresh_database_name),
+        MEDIA_ROOT=str(restored_media),
+        PRIVATE_ROOT=str(restored_private),
+        BACKUP_DIR=str(folder),
+    )
+    assert restored.returncode == 0, restored.stderr
+
+    with connect(source) as original, connect(source, fresh_database_name) as copy:
+        assert row_counts(copy) == row_counts(original)
+        assert row_counts(copy)["orders_order"] == 6
+        assert copy.execute(ORDER_SAMPLE).fetchall() == original.execute(ORDER_SAMPLE).fetchall()
+    assert files_under(restored_media) == files_under(media)
+    assert files_under(restored_private) == files_under(private)
+
+    again = make("restore", DATABASE_URL=database_url(source, fresh_database_name), BACKUP_DIR=str(folder), MEDIA_ROOT=str(tmp_path / "m"), PRIVATE_ROOT=str(tmp_path / "p"))
+    assert again.returncode != 0
+    assert "restore into a new or empty database" in again.stderr
