@@ -78,7 +78,7 @@ def connect(database: dict, name: str | None = None) -> psycopg.Connection:
 def _major_version(program: str) -> int | None:
     """12, 15, 18…: the major version of a PostgreSQL client program, from its --version."""
     try:
-        output = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=30, check=True).stdout
+        output = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=30, check=True).stdout  # noqa: S603 - PostgreSQL's own programs, arguments from our settings
     except (OSError, subprocess.SubprocessError):
         return None
     found = re.search(r"\(PostgreSQL\)\s*(\d+)", output)  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
@@ -151,7 +151,7 @@ def backup_create(*, destination: Path) -> dict:
         counts = row_counts(conn)
         server_version = conn.info.server_version
     pg_dump = client_program("pg_dump", at_least=server_version // 10000)
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - PostgreSQL's own programs, arguments from our settings
         [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={destination / DATABASE_DUMP}"],
         env=libpq_environment(database),
         check=True,
@@ -206,7 +206,7 @@ def backup_restore(*, source: Path) -> dict:
     with connect(database) as conn:
         server_major = conn.info.server_version // 10000
     pg_restore = client_program("pg_restore", at_least=max(server_major, manifest["pg_dump_version"]))
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - PostgreSQL's own programs, arguments from our settings
         [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={database['NAME']}", str(source / DATABASE_DUMP)],
         env=libpq_environment(database),
         capture_output=True,
