@@ -6,7 +6,8 @@ milliseconds, but a stopped server never gives one, and every visitor would wait
 for the 503. So a request waits a moment (POOL_FIRST_WAIT_SECONDS) and then asks the health
 probe (otop_site/database.py: a fresh connection, its answer shared for a second): when the
 server does not answer, the request gets the styled 503 at once; when it does, the pool is only
-busy and the request waits the rest of the time.
+busy and the request waits the rest of the time. The probe's answer must be as recent as that
+first wait (an older "up" may predate a crash); a starved pool asks at most five times a second.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class FailFastPool:
         try:
             return self._pool.getconn(timeout=min(POOL_FIRST_WAIT_SECONDS, total))
         except PoolTimeout as busy_or_down:
-            if not probe.answers(self._connection_params, timeout=settings.HEALTHZ_TIMEOUT):
+            # An answer from before the wait may predate a crash: only one as recent as the wait counts.
+            if not probe.answers(self._connection_params, timeout=settings.HEALTHZ_TIMEOUT, max_age=POOL_FIRST_WAIT_SECONDS):
                 raise psycopg.OperationalError("the database does not answer") from busy_or_down
             remaining = total - (time.monotonic() - started)
             if remaining <= 0:

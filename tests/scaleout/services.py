@@ -205,7 +205,9 @@ def served_site(**environment: str):
     (port, path of its standard error)."""
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="otop-site-"))
-    env = clean_environment(DJANGO_SETTINGS_MODULE="tests.site.served_settings", DATABASE_POOL_SIZE="4", **environment)
+    env = clean_environment(
+        DJANGO_SETTINGS_MODULE="tests.site.served_settings", DATABASE_POOL_SIZE="4", LOG_FORMAT="json", LOG_REQUESTS="1", **environment
+    )
     command = [sys.executable, "-m", "gunicorn", "otop_site.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60"]
     with open(folder / "stderr", "wb") as stderr:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr)

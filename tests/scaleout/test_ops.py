@@ -112,6 +112,18 @@ def test_a_line_logged_while_a_request_is_answered_carries_its_request_id(rf, lo
     assert task_line["request_id"] == response["X-Request-ID"]
 
 
+def test_production_logs_json_lines_and_make_run_plain_text_without_request_lines():
+    from tests.site.processes import settings_values
+
+    production = settings_values("otop_site.settings.base", ["LOGGING"], DATABASE_URL="postgres://postgres@127.0.0.1:1/none")["LOGGING"]
+    local = settings_values("otop_site.settings.local", ["LOGGING"], DATABASE_URL="postgres://postgres@127.0.0.1:1/none")["LOGGING"]
+
+    assert production["handlers"]["console"]["formatter"] == "json"
+    assert production["loggers"][REQUEST_LOGGER]["level"] == "INFO"
+    assert local["handlers"]["console"]["formatter"] == "plain"
+    assert local["loggers"][REQUEST_LOGGER]["level"] == "WARNING"
+
+
 # --- /healthz and /readyz ---------------------------------------------------------------------
 
 
