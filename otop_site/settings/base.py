@@ -161,16 +161,18 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # Redis down or hung: every read is a miss and every write is dropped at once, so
-                # pages are rendered without the cache (slower, never a 500) and the site
-                # recovers by itself when Redis is back (docs/operations.md, "Faults").
+                # Redis down or hung: every read is a miss and every write is dropped, so pages
+                # are rendered without the cache (slower, never a 500); after a failure the
+                # process skips Redis for REDIS_RETRY_AFTER seconds, so a hung Redis costs one
+                # wait, not one per operation; it recovers by itself (docs/operations.md).
+                "CLIENT_CLASS": "otop_site.redis_cache.CircuitBreakerClient",
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
                 "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
             },
         }
     }
+    REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 2)
     # Sessions are written to the database and read from Redis: a visitor stays signed in, with
     # their cart, while Redis is down or after it restarted empty.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
