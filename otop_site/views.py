@@ -45,7 +45,7 @@ def readyz(request):
     not make the process unready, since a web process serves pages whatever the queue holds.
     """
     database_up = probe.answers(connection.get_connection_params(), timeout=settings.HEALTHZ_TIMEOUT)
-    cache = cache_state(database_up)
+    cache = cache_state()
     body = {
         "status": "ok" if database_up and cache != "down" else "unavailable",
         "database": "up" if database_up else "down",
@@ -55,7 +55,7 @@ def readyz(request):
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 
 
-def cache_state(database_up: bool) -> str:
+def cache_state() -> str:
     """"up" or "down" for a cache server of its own (Redis); "database" when the cache lives in
     the database, whose state the database check gives."""
     cache = caches["default"]
