@@ -41,6 +41,8 @@ lock: | $(BIN)/python
 		--index-url https://pypi.org/simple --no-emit-index-url \
 		--output-file requirements.lock pyproject.toml
 
+# Every command of `make run` (the worker's too) links e-mails to the port it serves.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 # The task worker (e-mails, search reindexing, periodic jobs; docs/tasks.md) runs beside the
 # server and stops with it (Ctrl-C, or make itself stopped).
 run: install
@@ -49,7 +51,6 @@ run: install
 	$(SETUP) load_places
 	$(SETUP) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(MANAGE) run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -76,9 +77,12 @@ serve: install
 	$(SERVE_ENV) $(SETUP) migrate --noinput
 	$(SERVE_ENV) $(SETUP) createcachetable
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-# task worker: added when the tasks land (started here in the background, stopped with gunicorn)
-	$(SERVE_ENV) exec $(BIN)/gunicorn otop_site.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --access-logfile - --graceful-timeout 20 \
+	# The task worker runs beside gunicorn and stops with it; the site writes one JSON line per
+	# request itself (LOG_FORMAT), so gunicorn keeps no access log of its own.
+	$(SERVE_ENV) $(MANAGE) run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(SERVE_ENV) $(BIN)/gunicorn otop_site.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --graceful-timeout 20 \
 		--no-control-socket
 
 test: install
@@ -102,6 +106,20 @@ bench: install
 messages: install
 	$(MANAGE) makemessages --locale th --locale ja --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(MANAGE) compilemessages --ignore '.venv/*'
+
+# --- Backups (docs/operations.md, "Backups") ---------------------------------------------------
+# `make backup` writes the database (pg_dump) and the media and private files into BACKUP_DIR
+# (default var/backups/<date-time>/); `make restore BACKUP_DIR=…` puts them into the database
+# DATABASE_URL names (new or empty; the embedded one without it) and MEDIA_ROOT / PRIVATE_ROOT.
+.PHONY: backup restore
+BACKUP_DIR ?= var/backups/$(shell date -u +%Y%m%d-%H%M%S)
+
+backup: install
+	$(BIN)/python -m otop_site.ops.backup create $(BACKUP_DIR)
+
+restore: install
+	@test "$(origin BACKUP_DIR)" != file || { echo "Name the backup: make restore BACKUP_DIR=var/backups/…" >&2; exit 2; }
+	$(BIN)/python -m otop_site.ops.backup restore $(BACKUP_DIR)
 
 stop-db: install
 	$(BIN)/python -c "from otop_site.settings.embedded_postgres import stop; from pathlib import Path; print('stopped' if stop(Path('var/pgdata')) else 'not running')"

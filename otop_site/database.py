@@ -141,8 +141,12 @@ class DatabaseProbe:
         self._finished = 0.0
         self._server: tuple = ()
 
-    def answers(self, connection_params: dict, *, timeout: float) -> bool:
-        """Whether the server answers ``SELECT 1`` on a new connection within ``timeout`` seconds."""
+    def answers(self, connection_params: dict, *, timeout: float, max_age: float | None = None) -> bool:
+        """Whether the server answers ``SELECT 1`` on a new connection within ``timeout`` seconds.
+
+        An answer younger than ``max_age`` seconds (default PROBE_FRESH_SECONDS) stands.
+        """
+        fresh_seconds = self._fresh_seconds if max_age is None else max_age
         server = tuple(str(connection_params.get(name)) for name in ("host", "port", "dbname", "user"))
         with self._lock:
             running = self._running
@@ -150,7 +154,7 @@ class DatabaseProbe:
             if same_server and not running.done():
                 if time.monotonic() - self._started > timeout:
                     return False  # the last probe is stuck: the database is not answering
-            elif same_server and time.monotonic() - self._finished < self._fresh_seconds:
+            elif same_server and time.monotonic() - self._finished < fresh_seconds:
                 return running.result()
             else:
                 running = self._running = Future()

@@ -13,6 +13,7 @@ from .sitemaps import SITEMAPS
 # Language-independent endpoints.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # An index of one sitemap per section, each paged at 10,000 addresses (search engines' limit
     # is 50,000), so a catalogue of any size fits.

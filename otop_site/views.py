@@ -1,8 +1,11 @@
 """Site-wide endpoints that belong to no part of the domain: health, robots.txt, error pages."""
 
 import sys
+import uuid
+from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -13,7 +16,6 @@ from django.views.decorators.http import require_GET
 from psycopg_pool import PoolTimeout
 
 from .database import probe
-
 from .middleware import PERSONAL_AREAS
 
 DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
@@ -33,6 +35,62 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@never_cache
+@require_GET
+def readyz(request):
+    """Whether this process should be sent visitors: 200 when the database and the cache answer,
+    503 otherwise, with each part's state and the number of tasks waiting for a worker.
+
+    The queue depth is for the operator's eye (a growing number means too few workers); it does
+    not make the process unready, since a web process serves pages whatever the queue holds.
+    """
+    database_up = probe.answers(connection.get_connection_params(), timeout=settings.HEALTHZ_TIMEOUT)
+    cache = cache_state()
+    body = {
+        "status": "ok" if database_up and cache != "down" else "unavailable",
+        "database": "up" if database_up else "down",
+        "cache": cache,
+        "queue_depth": task_queue_depth() if database_up else None,
+    }
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def cache_state() -> str:
+    """"up" or "down" for a cache server of its own (Redis); "database" when the cache lives in
+    the database, whose state the database check gives."""
+    cache = caches["default"]
+    if "DatabaseCache" in type(cache).__name__:
+        return "database"
+    probe_key, token = "readyz-probe", uuid.uuid4().hex
+    try:
+        cache.set(probe_key, token, timeout=10)
+        return "up" if cache.get(probe_key) == token else "down"
+    except Exception:  # noqa: BLE001 - any failure of the cache server means "down"
+        return "down"
+
+
+def task_queue_depth() -> int | None:
+    """How many background tasks wait for a worker, or None when no task backend is configured
+    (or its queue cannot be read): the database backend's ready rows, the RQ backend's queues."""
+    if not getattr(settings, "TASKS", None):
+        return None
+    try:
+        try:
+            from django.tasks import task_backends
+        except ImportError:
+            from django_tasks import task_backends
+        backend = task_backends["default"]
+        module = type(backend).__module__
+        if "rq" in module.replace("_", ".").split("."):
+            import django_rq
+
+            return sum(django_rq.get_queue(name).count for name in backend.queues)
+        results = getattr(import_module(module.rpartition(".")[0] + ".models"), "DBTaskResult", None)
+        if results is None:
+            return None
+        return results.objects.ready().count()
+    except Exception:  # noqa: BLE001 - the depth is informative; failing to read it is not a fault
+        return None
 
 
 @require_GET

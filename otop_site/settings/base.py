@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one JSON line per request with the status the visitor got (docs/operations.md).
+    "otop_site.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that answers a page, so error and lock-out pages are covered too.
@@ -151,6 +153,9 @@ if DATABASE_POOL_SIZE > 0:
     }
     # The pool keeps the connections; Django gives each back at the end of the request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, whose pool answers at once when the server is down instead of waiting
+    # DATABASE_POOL_TIMEOUT for a connection that will not come (otop_site/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "otop_site.postgresql"
 else:
     # Keep connections open between requests (checked before reuse), embedded server included.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60))
@@ -168,10 +173,22 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                # Redis down or hung: every read is a miss and every write is dropped, so pages
+                # are rendered without the cache (slower, never a 500); after a failure the
+                # process skips Redis for REDIS_RETRY_AFTER seconds, so a hung Redis costs one
+                # wait, not one per operation; it recovers by itself (docs/operations.md).
+                "CLIENT_CLASS": "otop_site.redis_cache.CircuitBreakerClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 2)
+    # Sessions are written to the database and read from Redis: a visitor stays signed in, with
+    # their cart, while Redis is down or after it restarted empty.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -410,10 +427,40 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ----------------------------------------------------------------------------------
+# One JSON object a line on standard error (core/logs.py): a line per request ("otop.requests",
+# LOG_REQUESTS=0 turns it off) and per background task ("otop.tasks", through core.logs.log_task);
+# everything else logged at LOG_LEVEL or above in the same form. LOG_FORMAT=plain for a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "otop.requests": {"handlers": ["console"], "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING", "propagate": False},
+        "otop.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- Error reporting --------------------------------------------------------------------------
+# Sentry (or a server speaking its protocol, such as GlitchTip) when SENTRY_DSN is set; without
+# it sentry_sdk is not even imported. Errors only by default; SENTRY_TRACES_SAMPLE_RATE (0 to 1)
+# adds performance traces. No personal data is sent (send_default_pii stays off).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        send_default_pii=False,
+    )

@@ -10,6 +10,10 @@ import os
 # connections than a gunicorn worker's (which answers one request at a time). Sixteen leave the
 # embedded server (100 connections) room for the test suite beside it.
 os.environ.setdefault("DATABASE_POOL_SIZE", "16")
+# A terminal to read: log records as text, and no line of our own per request (runserver prints
+# one). LOG_FORMAT=json LOG_REQUESTS=1 for production's lines (docs/operations.md, "Logs").
+os.environ.setdefault("LOG_FORMAT", "plain")
+os.environ.setdefault("LOG_REQUESTS", "0")
 
 from .base import *  # noqa: F403
 

@@ -26,7 +26,8 @@ def test_database_url_names_the_server_the_site_uses():
     values = settings_values("otop_site.settings.local", ["DATABASES"], DATABASE_URL=REMOTE_DATABASE)
 
     database = values["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend, whose pool gives up at once on a server that is down.
+    assert database["ENGINE"] == "otop_site.postgresql"
     assert database["NAME"] == "otop_live"
     assert database["USER"] == "otop"
     assert database["PASSWORD"] == "s3cr@t"
@@ -183,7 +184,8 @@ def test_redis_url_moves_cache_and_sessions_to_redis(variable):
     cache = values["CACHES"]["default"]
     assert cache["BACKEND"] == "django_redis.cache.RedisCache"
     assert cache["LOCATION"] == "redis://cache.internal.example:6379/2"
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    # Read from Redis, written to the database too, so a Redis outage signs nobody out.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 # --- E-mail -----------------------------------------------------------------------------------

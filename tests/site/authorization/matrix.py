@@ -43,6 +43,7 @@ MATRIX = {
     #                                        GET                                                      POST
     #                                        anon  buyer other mem_a man_a man_b org_a org_b staff    anon  buyer other mem_a man_a man_b org_a org_b staff
     "healthz":                          row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
+    "readyz":                           row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
     "robots_txt":                       row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
     "sitemap":                          row("200   200   200   200   200   200   200   200   200  ", "200   200   200   200   200   200   200   200   200  "),  # sitemaps and media answer any method, changing nothing
     "sitemap_section":                  row("200   200   200   200   200   200   200   200   200  ", "200   200   200   200   200   200   200   200   200  ", section="sitemap_section"),

@@ -43,7 +43,7 @@ OWNER_PREFERENCE = ("buyer", "manager_a", "organiser_a", "other_buyer", "staff",
 # Answers that are not HTML pages (left out of the budget; any other is skipped by its content
 # type), and the admin (Django's own forms).
 NOT_PAGES = {
-    "healthz", "robots_txt", "sitemap", "sitemap_section", "^media/(?P<path>.*)$", "catalogue:suggest",
+    "healthz", "readyz", "robots_txt", "sitemap", "sitemap_section", "^media/(?P<path>.*)$", "catalogue:suggest",
     "catalogue:listing_export", "orders:manage_orders_csv", "events:organiser_stalls_csv",
 }
 
