@@ -16,6 +16,7 @@ schedule and the retries are described in docs/tasks.md.
 
 import functools
 import logging
+import time
 import traceback
 import uuid
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
 
+from .logs import log_task
 from .models import EmailDelivery, FailedTask, PeriodicRun
 
 logger = logging.getLogger("core.tasks")
@@ -85,9 +87,11 @@ def background_task(func: Callable | None = None, *, attempts: int | None = None
     def decorate(func: Callable):
         @functools.wraps(func)
         def run(*args, _attempt: int = 1, **kwargs):
+            started = time.perf_counter()
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
             except Exception as error:
+                log_task(the_task.module_path, "failed", (time.perf_counter() - started) * 1000, attempt=_attempt)
                 limit = attempts or settings.TASKS_RETRY_ATTEMPTS
                 if _attempt < limit and the_task.get_backend().supports_defer:
                     delay = retry_delay(_attempt)
@@ -104,6 +108,8 @@ def background_task(func: Callable | None = None, *, attempts: int | None = None
                         traceback="".join(traceback.format_exception(error)),
                     )
                 raise
+            log_task(the_task.module_path, "succeeded", (time.perf_counter() - started) * 1000, attempt=_attempt)
+            return result
 
         the_task = task(priority=priority)(run)
         return the_task

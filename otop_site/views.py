@@ -2,7 +2,6 @@
 
 import sys
 import uuid
-from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import caches
@@ -14,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from psycopg_pool import PoolTimeout
+
+from core.tasks import tasks_waiting
 
 from .database import probe
 from .middleware import PERSONAL_AREAS
@@ -70,26 +71,11 @@ def cache_state() -> str:
 
 
 def task_queue_depth() -> int | None:
-    """How many background tasks wait for a worker, or None when no task backend is configured
-    (or its queue cannot be read): the database backend's ready rows, the RQ backend's queues."""
-    if not getattr(settings, "TASKS", None):
-        return None
+    """How many background tasks wait for a worker (core.tasks.tasks_waiting), or None when the
+    queue cannot be read (its Redis down, say): the depth is informative, not a fault."""
     try:
-        try:
-            from django.tasks import task_backends
-        except ImportError:
-            from django_tasks import task_backends
-        backend = task_backends["default"]
-        module = type(backend).__module__
-        if "rq" in module.replace("_", ".").split("."):
-            import django_rq
-
-            return sum(django_rq.get_queue(name).count for name in backend.queues)
-        results = getattr(import_module(module.rpartition(".")[0] + ".models"), "DBTaskResult", None)
-        if results is None:
-            return None
-        return results.objects.ready().count()
-    except Exception:  # noqa: BLE001 - the depth is informative; failing to read it is not a fault
+        return tasks_waiting()
+    except Exception:  # noqa: BLE001 - failing to read the depth is not a fault of this process
         return None
 
 
