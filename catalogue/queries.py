@@ -184,7 +184,9 @@ def public_product(slug: str) -> tuple[Product, list[ProductPhoto], list[Certifi
 
 # The "more from" lists' candidates and their cards in one statement, each list read off an
 # index: the producer's others in its own order; the newest few made in the village and the
-# newest few by the village's other producers (the newest of those make the list); and only when
+# newest few by the village's other producers (each producer's few from
+# catalogue_product_maker_newest, so a place with hundreds of producers reads hundreds of index
+# entries, not their thousands of products), the newest of those make the list; and only when
 # the village has none, the newest few of the province's other producers. NULLS LAST keeps the
 # planner off the newest-first index, which it would walk far to find one village's few.
 MORE_FROM_SQL = f"""
@@ -197,10 +199,13 @@ MORE_FROM_SQL = f"""
          WHERE visible AND producer_id <> %(producer)s AND origin_id = %(village)s
          ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
         UNION ALL
-        (SELECT id FROM catalogue_product
-         WHERE visible AND producer_id IN (
-             SELECT id FROM producers_producer WHERE place_id = %(village)s AND id <> %(producer)s)
-         ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
+        (SELECT recent.id FROM producers_producer neighbour
+         CROSS JOIN LATERAL (
+             SELECT id, published_at FROM catalogue_product
+             WHERE visible AND producer_id = neighbour.id
+             ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s) recent
+         WHERE neighbour.place_id = %(village)s AND neighbour.id <> %(producer)s
+         ORDER BY recent.published_at DESC NULLS LAST, recent.id DESC LIMIT %(limit)s)
     ), in_province AS (
         SELECT id FROM catalogue_product
         WHERE visible AND province_id = %(province)s AND producer_id <> %(producer)s
