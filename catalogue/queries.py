@@ -48,10 +48,10 @@ class _PlaceChain:
     def __init__(self, start: str):
         columns = ", ".join(PLACE_FIELDS)
         joined = ", ".join(f"pl.{name}" for name in PLACE_FIELDS)
+        # Put together from the model's column names and a column of the statement it is in.
         self.sql = (
-            f"(WITH RECURSIVE chain AS (SELECT {columns}, 0 AS depth FROM places_place WHERE id = {start}"
-            f" UNION ALL SELECT {joined}, chain.depth + 1 FROM places_place pl JOIN chain ON pl.id = chain.parent_id"
-            ")"
+            f"(WITH RECURSIVE chain AS (SELECT {columns}, 0 AS depth FROM places_place WHERE id = {start}"  # noqa: S608
+            f" UNION ALL SELECT {joined}, chain.depth + 1 FROM places_place pl JOIN chain ON pl.id = chain.parent_id)"
             f" SELECT json_agg(json_build_array({columns}) ORDER BY depth) FROM chain)"
         )
 
