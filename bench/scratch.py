@@ -43,6 +43,7 @@ def setup_django() -> None:
         "default": dummy,
         "pages": dummy,
         "pages-local": dummy,
+        "versions": dummy,
         "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-sessions"},
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"

@@ -193,6 +193,15 @@ class Product(models.Model):
                 fields=["province", "-published_at", "-id"], condition=Q(visible=True), name="catalogue_product_province"
             ),
             models.Index(fields=["producer", "status", "position"]),
+            # A product page's "more from the village": each neighbouring producer's newest few,
+            # read off this index however many products the village's producers have.
+            models.Index(
+                F("producer"),
+                OrderBy(F("published_at"), descending=True, nulls_last=True),
+                OrderBy(F("id"), descending=True),
+                condition=Q(visible=True),
+                name="catalogue_product_maker_newest",
+            ),
             # Visitors search visible products only: partial indexes, so a search needs no second
             # index for the visible flag. The names alone serve the search box's suggestions.
             GinIndex(fields=["search_document"], condition=Q(visible=True), name="catalogue_product_search"),

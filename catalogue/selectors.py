@@ -14,7 +14,7 @@ from places.models import Country, Place
 from places.querysets import ANCESTOR_PATH
 from producers.models import Producer
 
-from . import search
+from . import queries, search
 from .facets import DEFAULT_SORT, EACH_VALUE, SORT_BY_KEY, SORT_CHOICES, search_columns
 from .filters import PRODUCER_SORTS, ProducerFilter, ProductFilter
 from .models import Certification, Product, ProductPhoto
@@ -453,8 +453,7 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
             paginator = Paginator(_CountedResults(results, total=total), PAGE_SIZE)
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
-    by_id = {product.pk: product for product in Product.objects.filter(pk__in=ids).with_card_data()}
-    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page_obj.object_list = queries.product_cards(ids)
     if counts is None:
         counts = _facet_counts(filterset)
     suggestion = ""
@@ -502,94 +501,22 @@ def catalogue_page(*, params: QueryDict, page: str | None) -> dict:
     }
 
 
-def _with_places(product: Product) -> None:
-    """Read the product's origin and its producer's place, each with its parents up to the
-    country (for their full names), in one query instead of two long chains of joins."""
-    wanted = {pk for pk in (product.origin_id, product.producer.place_id) if pk is not None}
-    places = {place.pk: place for place in Place.objects.filter(pk__in=wanted).with_ancestors()}
-    if product.origin_id is not None:
-        product.origin = places[product.origin_id]
-    product.producer.place = places[product.producer.place_id]
-
-
-# The ids of a product page's "more from" lists in one statement, each list read off an index:
-# the producer's others in its own order, and the newest few made in the village and the newest
-# few by the village's other producers (the newest of those make the list). NULLS LAST keeps
-# the planner off the newest-first index, which it would walk far to find one village's few.
-MORE_FROM_SQL = """
-    (SELECT 'producer', id, published_at FROM catalogue_product
-     WHERE visible AND producer_id = %(producer)s AND id <> %(product)s
-     ORDER BY position, published_at DESC LIMIT %(limit)s)
-    UNION ALL
-    (SELECT 'place', id, published_at FROM catalogue_product
-     WHERE visible AND producer_id <> %(producer)s AND origin_id = %(village)s
-     ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
-    UNION ALL
-    (SELECT 'place', id, published_at FROM catalogue_product
-     WHERE visible AND producer_id IN (
-         SELECT id FROM producers_producer WHERE place_id = %(village)s AND id <> %(producer)s)
-     ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %(limit)s)
-"""
-
-
 def product_page(*, slug: str) -> dict:
     """A public product with everything its page shows, and "more from" lists (its reviews are
-    orders' own tag in the template). Fixed queries, each on a few joins at most: the product
-    (its photos, its certifications), its places, the ids of the "more from" lists, their cards."""
-    from django.db import connection
-
-    product = (
-        Product.objects.public()
-        .select_related("category__parent", "producer")
-        .defer("search_document", "search_names", "producer__search_document")
-        .prefetch_related(
-            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "pk")),
-            "certifications",
-        )
-        .get(slug=slug)
-    )
-    _with_places(product)
+    orders' own tag in the template). Two statements whatever the product has: the product with
+    its category, producer, places, photos and certifications; the cards of its "more from"
+    lists (catalogue.queries). Raises Product.DoesNotExist for a product not shown."""
+    product, photos, certifications = queries.public_product(slug)
     village = product.origin or product.producer.place
-    with connection.cursor() as cursor:
-        cursor.execute(
-            MORE_FROM_SQL,
-            {"producer": product.producer_id, "product": product.pk, "village": village.pk, "limit": MORE_LIKE_THIS},
-        )
-        rows = cursor.fetchall()
-    from_producer_ids = [pk for kind, pk, _published in rows if kind == "producer"]
-    newest = sorted(
-        {(pk, published) for kind, pk, published in rows if kind == "place"},
-        key=lambda row: (row[1] is not None, row[1], row[0]),
-        reverse=True,
-    )
-    from_place_ids = [pk for pk, _published in newest[:MORE_LIKE_THIS]]
-    cards = _in_order(Product.objects.public(), from_producer_ids + from_place_ids)
-    by_id = {card.pk: card for card in cards}
-    from_producer = [by_id[pk] for pk in from_producer_ids if pk in by_id]
-    from_place = [by_id[pk] for pk in from_place_ids if pk in by_id]
-    if not from_place:
-        from_place = list(
-            Product.objects.public()
-            .filter(province_id=product.province_id)
-            .exclude(producer_id=product.producer_id)
-            .with_card_data()
-            .order_by("-published_at", "-pk")[:MORE_LIKE_THIS]
-        )
+    from_producer, from_place = queries.more_from(product, village=village, limit=MORE_LIKE_THIS)
     return {
         "product": product,
-        "photos": list(product.photos.all()),
+        "photos": photos,
+        "certifications": certifications,
         "more_from_producer": from_producer,
         "more_from_place": from_place,
         "place": village,
     }
-
-
-def _in_order(products, ids: list[int]) -> list[Product]:
-    """The products of `ids` with their card data, in that order (no query for none)."""
-    if not ids:
-        return []
-    by_id = {product.pk: product for product in products.filter(pk__in=ids).with_card_data()}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:

@@ -168,13 +168,13 @@ def test_a_filtered_listing_reads_six_queries_at_most(client, published):
     assert page_queries(client, "/products/?in_stock=1&page=1") <= 5
 
 
-def test_a_product_page_reads_nine_queries_at_most(client, published, group_a, make_product):
+def test_a_product_page_reads_four_queries_at_most(client, published, group_a, make_product):
     product = published(certifications=[GI, ORGANIC])
     for _ in range(5):
         published()
-    # The product (with its photos and certifications), its places, more from the producer, from
-    # the village, the reviews, where the producer exhibits today.
-    assert page_queries(client, f"/products/{product.slug}/") <= 9
+    # The product (with its category, producer, places, photos and certifications), the cards
+    # of more from the producer and from the village, the reviews, where the producer exhibits today.
+    assert page_queries(client, f"/products/{product.slug}/") <= 4
 
 
 def test_cards_show_the_first_photo_of_each_product(client, published):
