@@ -207,6 +207,8 @@ class ReplicaReadsMiddleware:
             request.method in SAFE_METHODS
             and not is_personal_area(request.path_info)
             and sticky_until(request) <= time.time()
+            # Inside a transaction already (a test's), nothing could be read from the replica.
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
             and replica_health.usable()
         )
 

@@ -21,9 +21,17 @@ from catalogue.services import product_update
 from otop_site.db_router import STICKY_COOKIE, ReadRoute, ReplicaRouter, _route, replica_health
 from tests.catalogue.test_views_manage import listing_data
 from tests.factories import ProducerMembershipFactory, ProductFactory, log_in
-from tests.scaleout.replica_cluster import replica_alias, replica_cluster, replica_routing  # noqa: F401 - fixtures
+from tests.scaleout import replica_cluster as standby
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
+# The standby's fixtures (tests/scaleout/conftest.py is shared by the scale-out tests).
+replica_cluster, replica_alias, replica_routing = standby.replica_cluster, standby.replica_alias, standby.replica_routing
+
+# One standby per test process; with `--dist loadgroup` they all run in the same one.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("replica"),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
 
 
 @pytest.fixture
