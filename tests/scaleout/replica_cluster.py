@@ -210,14 +210,27 @@ def replica_alias(replica_cluster):
     primary = connections["default"].settings_dict
     replica = copy.deepcopy(primary)
     replica.update(HOST=replica_cluster.host, PORT=str(replica_cluster.port), TEST={"MIRROR": "default"})
-    settings.DATABASES["replica"] = replica
-    connections.settings["replica"] = replica
+    # With DATABASE_REPLICA_URL set, the alias exists already as the test database's mirror.
+    # (the connection's settings are then the primary's, not those in DATABASES).
+    before = settings.DATABASES.get("replica")
+    before_connection = connections["replica"].settings_dict if before is not None else None
+
+    def point_at(settings_dict, connection_settings):
+        if settings_dict is None:
+            settings.DATABASES.pop("replica", None)
+            connections.settings.pop("replica", None)
+        else:
+            settings.DATABASES["replica"] = connections.settings["replica"] = settings_dict
+        if before is not None:
+            connections["replica"].close()
+            connections["replica"].settings_dict = connection_settings
+
+    point_at(replica, replica)
     # The test database was made on the primary: wait until the standby has it.
     replica_cluster.wait_for("postgres", "SELECT count(*) FROM pg_database WHERE datname = %s", (primary["NAME"],), expected=1)
     yield primary["NAME"]
     connections["replica"].close()
-    settings.DATABASES.pop("replica", None)
-    connections.settings.pop("replica", None)
+    point_at(before, before_connection)
 
 
 @pytest.fixture
