@@ -203,7 +203,7 @@ def settings_with(**environment) -> dict:
         " 'read': __import__('django.db', fromlist=['router']).router.db_for_read(__import__('catalogue.models', fromlist=['Product']).Product)}))"
     )
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_REPLICA_URL"}
-    env |= {"DJANGO_SETTINGS_MODULE": "otop_site.settings.test", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/h_replica"}
+    env |= {"DJANGO_SETTINGS_MODULE": "otop_site.settings.test", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/settings_only"}
     env |= environment
     output = subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -213,7 +213,7 @@ def settings_with(**environment) -> dict:
 def test_without_a_replica_url_nothing_changes():
     assert settings_with() == {"aliases": ["default"], "routers": [], "middleware": False, "read": "default"}
     assert router.db_for_read(Product) == "default"
-    configured = settings_with(DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:5441/h_replica")
+    configured = settings_with(DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:5441/settings_only")
     assert configured == {
         "aliases": ["default", "replica"],
         "routers": ["otop_site.db_router.ReplicaRouter"],
