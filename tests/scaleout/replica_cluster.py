@@ -27,6 +27,8 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVICE_HBA = Path(os.environ.get("PG_HBA_FILE", "/etc/postgresql/15/main/pg_hba.conf"))
 REPLICATION_RULE = "host replication all 127.0.0.1/32 trust"
 BASE_PORT = 5440
+# How long the standby may take to open for reading once started (see wait_until_readable).
+READY_TIMEOUT = 180
 HOW_TO_RUN = "docs/scale-out.md, 'Running the replica tests'"
 # The standby's settings that must be at least the primary's, or it refuses to start.
 PRIMARY_MINIMUMS = (
@@ -164,16 +166,42 @@ def start_replica(database: dict) -> ReplicaCluster:
     (data / "pg_ident.conf").write_text("")
     for name in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
         shutil.chown(data / name, "postgres", "postgres")
-    try:
-        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-w", "-t", "60", "start", cwd=directory)
-    except subprocess.CalledProcessError as exc:
-        log = (directory / "log").read_text() if (directory / "log").exists() else ""
-        stop_replica(ReplicaCluster("127.0.0.1", port, directory))
-        raise AssertionError(f"the replica did not start: {exc.stderr}\n{log}") from exc
     cluster = ReplicaCluster("127.0.0.1", port, directory)
+    try:
+        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(directory / "log"), "-W", "start", cwd=directory)
+        wait_until_readable(cluster, conninfo)
+    except (subprocess.CalledProcessError, TimeoutError) as exc:
+        log = (directory / "log").read_text() if (directory / "log").exists() else ""
+        stop_replica(cluster)
+        raise AssertionError(f"the replica did not start: {getattr(exc, 'stderr', exc)}\n{log}") from exc
     assert cluster.sql("postgres", "SELECT pg_is_in_recovery()") == (True,)
     print(f"replica on port {port} from pg_basebackup in {time.monotonic() - started:.1f} s")
     return cluster
+
+
+def wait_until_readable(cluster: ReplicaCluster, primary_conninfo: dict, timeout: float = READY_TIMEOUT) -> None:
+    """Wait until the standby accepts read-only connections.
+
+    A hot standby opens for reading once it has a snapshot of the primary's running
+    transactions, which the primary writes at each checkpoint (and every 15 s): while a test
+    suite runs on the primary, transactions with many savepoints make such a snapshot
+    incomplete, and the standby waits for a later one taken after they ended. A checkpoint
+    every few seconds brings that one sooner.
+    """
+    deadline = time.monotonic() + timeout
+    next_checkpoint = time.monotonic() + 2
+    while True:
+        try:
+            cluster.sql("postgres", "SELECT 1")
+            return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the standby does not accept connections after {timeout} s: {exc}") from exc
+        if time.monotonic() > next_checkpoint:
+            with psycopg.connect(**primary_conninfo, autocommit=True) as primary:
+                primary.execute("CHECKPOINT")
+            next_checkpoint = time.monotonic() + 3
+        time.sleep(0.2)
 
 
 def stop_replica(cluster: ReplicaCluster) -> None:

@@ -14,11 +14,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, router, transaction
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
+from accounts.models import User
 from catalogue.models import Product
 from catalogue.services import product_update
-from otop_site.db_router import STICKY_COOKIE, ReadRoute, ReplicaRouter, _route, replica_health
+from orders.models import Order
+from otop_site.db_router import STICKY_COOKIE, ReadRoute, ReplicaReadsMiddleware, ReplicaRouter, _route, replica_health
 from tests.catalogue.test_views_manage import listing_data
 from tests.factories import ProducerMembershipFactory, ProductFactory, log_in
 from tests.scaleout import replica_cluster as standby
@@ -152,9 +155,6 @@ def test_personal_areas_writes_and_transactions_read_the_primary(product, group_
         assert rules.db_for_read(Product) == "replica"
         with transaction.atomic():
             assert rules.db_for_read(Product) == "default"
-        from accounts.models import User
-        from orders.models import Order
-
         assert rules.db_for_read(User) == "default"
         assert rules.db_for_read(Order) == "default"
         assert rules.db_for_write(Product) == "default"
@@ -164,19 +164,13 @@ def test_personal_areas_writes_and_transactions_read_the_primary(product, group_
         _route.reset(token)
     assert rules.db_for_read(Product) == "default"  # outside a request
 
-    from otop_site.db_router import ReplicaReadsMiddleware
-
     seen = []
 
     def view(request):
         seen.append(request.read_route.replica)
-        from django.http import HttpResponse
-
         return HttpResponse()
 
     middleware = ReplicaReadsMiddleware(view)
-    from django.test import RequestFactory
-
     requests = RequestFactory()
     for request in (
         requests.get("/products/"),
