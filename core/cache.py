@@ -221,14 +221,32 @@ def put(key: str, value) -> None:
     _local().set(key, value, timeout=TIMEOUT)
 
 
+# Whether what the current request renders may be kept under the tokens it has read: a request
+# that reads from a database replica not yet caught up with the primary may not keep it (the
+# tokens may already name a change the replica has not replayed). The database router sets it
+# (otop_site/db_router.py); docs/scale-out.md.
+_keep_renders_check: Callable[[], bool] | None = None
+
+
+def keep_renders_when(check: Callable[[], bool]) -> None:
+    """Keep what is rendered for the cache only when `check()`, asked before rendering, is true."""
+    global _keep_renders_check
+    _keep_renders_check = check
+
+
+def _renders_may_be_kept() -> bool:
+    return _keep_renders_check is None or _keep_renders_check()
+
+
 def fragment(name: str, parts: tuple, render: Callable[[], object], *, keep: Callable[[object], bool] | None = None):
     """The fragment `name` for `parts`, from the cache or from `render()`; kept unless `keep`
     says the value is this request's own."""
     key = fragment_key(name, *parts)
     value = get(key)
     if value is None:
+        may_keep = _renders_may_be_kept()
         value = render()
-        if keep is None or keep(value):
+        if may_keep and (keep is None or keep(value)):
             put(key, value)
     return value
 
@@ -315,11 +333,12 @@ def serve_shared(
     key = "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     kept = get(key)
     if kept is None:
+        may_keep = _renders_may_be_kept()
         with _asked_with(request, query):
             response = render()
             if hasattr(response, "render"):
                 response.render()
-        if response.status_code != 200 or response.cookies or getattr(response, NOT_KEPT, False):
+        if not may_keep or response.status_code != 200 or response.cookies or getattr(response, NOT_KEPT, False):
             return _with_token(request, response)
         html = response.content.decode()
         kept = ("gzip", gzip.compress(html.encode(), 6)) if compress and CSRF_PLACEHOLDER not in html else ("html", html)

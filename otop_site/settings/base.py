@@ -164,6 +164,29 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 HEALTHZ_TIMEOUT = env_float("HEALTHZ_TIMEOUT", 0.8)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Read replica (docs/scale-out.md) ---------------------------------------------------------
+# DATABASE_REPLICA_URL names a PostgreSQL streaming replica of DATABASE_URL's server: public pages
+# then read the public apps' data from it (otop_site/db_router.py); writes, transactions, the
+# back office, the cart, checkout and accounts stay on the primary. Without it nothing changes.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# A visitor who wrote reads from the primary this many seconds afterwards, to see their write.
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 5)
+# Pages read from the primary while the replica is further behind than this (seconds).
+DATABASE_REPLICA_MAX_LAG = env_float("DATABASE_REPLICA_MAX_LAG", 30)
+DATABASE_REPLICA_APPS = env_list("DATABASE_REPLICA_APPS", ["catalogue", "producers", "places", "events"])
+if DATABASE_REPLICA_URL:
+    import copy
+
+    replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    # The primary's limits and pool settings, with what the replica's URL says on top.
+    replica["OPTIONS"] = {**copy.deepcopy(DATABASES["default"]["OPTIONS"]), **replica.get("OPTIONS", {})}
+    replica["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["otop_site.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("otop_site.middleware.PrivatePagesMiddleware"), "otop_site.db_router.ReplicaReadsMiddleware"
+    )
+
 # --- Cache and sessions -----------------------------------------------------------------------
 # Redis when REDIS_URL (or CACHE_URL) is set, so any number of web processes share them;
 # the database otherwise. Web processes keep no state of their own.

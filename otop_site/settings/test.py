@@ -36,3 +36,7 @@ CACHES = {
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
 # Listings renewed at once, so a test sees its own change; the tests of the lag set one themselves.
 CACHE_LISTINGS_LAG = 0
+# A replica named by DATABASE_REPLICA_URL is the test database itself (Django's test mirror); the
+# replica tests point it at a real streaming replica themselves (tests/scaleout/replica_cluster.py).
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
