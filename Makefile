@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist loadgroup
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 # Set-up commands (migrations, seeding) may run statements longer than a page's time limit.

@@ -86,11 +86,13 @@ def files_under(folder) -> list:
 
 
 def test_a_product_photo_uploaded_by_its_producer_is_in_the_bucket_and_the_page_shows_it_from_there(
-    on_s3, client, manager, scarf, media_root
+    on_s3, client, manager, scarf, media_root, django_capture_on_commit_callbacks
 ):
-    response = log_in(client, manager).post(
-        f"/dashboard/products/{scarf.pk}/photos/", {"image": imagefiles.good_jpeg("front.jpg"), "alt_text": "Front"}
-    )
+    # The thumbnails are a task queued once the upload commits (core.tasks.thumbnails_make).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = log_in(client, manager).post(
+            f"/dashboard/products/{scarf.pk}/photos/", {"image": imagefiles.good_jpeg("front.jpg"), "alt_text": "Front"}
+        )
     assert response.status_code == 302
     photo = scarf.photos.order_by("-pk").first()  # the listing had one already
     stored = keys(on_s3, "media/products/")
