@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
+# The suite runs on every core (pytest-xdist), tests of one xdist_group on one worker (the replica
+# tests share one standby); PYTEST_ARGS= runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadgroup
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
