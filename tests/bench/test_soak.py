@@ -43,8 +43,9 @@ def test_the_short_soak_places_orders_that_match_the_stock_taken_and_puts_it_bac
     assert result["requests"] > 100 and result["rps"] > 0 and 0 < result["p50_ms"] <= result["p99_ms"]
     assert {"product", "catalogue", "search", "sign-in: post", "cart: add", "checkout: place"} <= set(result["by_name"])
     assert result["checkouts_succeeded"] > 0
-    # One buyer: at most its checkout in flight when the run stopped is placed but not counted.
-    assert result["orders_placed"] - result["checkouts_succeeded"] in (0, 1)
+    # The ten users share the buyer account: each may have had a checkout in flight when the run
+    # stopped, placed but not seen to succeed. Never fewer orders than checkouts seen succeeding.
+    assert 0 <= result["orders_placed"] - result["checkouts_succeeded"] <= 10
     assert result["units_ordered"] == result["stock_taken"] == result["orders_placed"]
     assert result["consistent"]
     assert result["cleanup"] == {"orders_deleted": result["orders_placed"], "units_returned": result["stock_taken"],
