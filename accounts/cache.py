@@ -31,9 +31,22 @@ def load_user(user_id, load):
     The user carries the tokens of their versions (`version_tokens`: core.cache.user_tokens),
     so the pages' own per-user parts need no read of their own."""
     found = cache.user_tokens(user_id)
-    user = cache.fragment("account", (user_id, found["account"]), lambda: load(user_id), keep=lambda user: user is not None)
+    user = cache.fragment(
+        "account", (user_id, found["account"]), lambda: _without_password(load(user_id)),
+        keep=lambda user: user is not None, timeout=cache.PER_USER_TIMEOUT,
+    )
     if user is not None:
         user.version_tokens = found
+    return user
+
+
+def _without_password(user):
+    """`user` as it may be kept: the session check's hash computed now (User.get_session_auth_hash
+    uses it) and the password hash itself left out, as a deferred field: no cache holds it, a
+    save() of this instance leaves it alone, and reading it loads it from the database."""
+    if user is not None:
+        user.kept_session_auth_hash = user.get_session_auth_hash()
+        del user.__dict__["password"]
     return user
 
 

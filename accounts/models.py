@@ -66,6 +66,15 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_session_auth_hash(self) -> str:
+        """Django's session check. A user kept between requests (accounts/cache.py) carries the
+        hash computed when it was loaded instead of its password hash; one whose password has
+        been read or set since computes it afresh."""
+        kept = self.__dict__.get("kept_session_auth_hash")
+        if kept is not None and "password" not in self.__dict__:
+            return kept
+        return super().get_session_auth_hash()
+
     def __str__(self) -> str:
         return self.username
 

@@ -312,6 +312,7 @@ def accounts_ensure(prefix: str, count: int) -> list[str]:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from accounts.cache import account_changed
     from accounts.models import User
 
     names = [f"{prefix}{number:02d}" for number in range(count)]
@@ -325,6 +326,9 @@ def accounts_ensure(prefix: str, count: int) -> list[str]:
     # Older accounts may have another password or no confirmed address: set both, in one statement.
     User.objects.filter(username__in=names).update(password=password, is_active=True)
     User.objects.filter(username__in=names, email_verified_at__isnull=True).update(email_verified_at=timezone.now())
+    # Updates reach no receiver: renew the kept accounts (accounts/cache.py) ourselves.
+    for user_id in User.objects.filter(username__in=names).values_list("pk", flat=True):
+        account_changed(user_id)
     return names
 
 

@@ -50,6 +50,9 @@ from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "csrf0placeholder0for0a0shared0page"
 TIMEOUT = 60 * 60
+# What is kept per signed-in user (their account and roles, cart count, menu) lives two minutes
+# at most in each cache level, whatever renews it: the bound on a missed renewal.
+PER_USER_TIMEOUT = 2 * 60
 MESSAGES_COOKIE = "messages"
 NOT_KEPT = "page_cache_not_kept"
 
@@ -205,20 +208,21 @@ def fragment_key(name: str, *parts: str) -> str:
     return f"fragment:{digest}"
 
 
-def get(key: str):
-    """A kept fragment or page, from this worker's copy or the shared cache; None when absent."""
+def get(key: str, *, timeout: int = TIMEOUT):
+    """A kept fragment or page, from this worker's copy or the shared cache; None when absent.
+    A copy taken from the shared cache is kept here for `timeout` seconds."""
     local = _local()
     value = local.get(key)
     if value is None:
         value = _shared().get(key)
         if value is not None:
-            local.set(key, value, timeout=TIMEOUT)
+            local.set(key, value, timeout=timeout)
     return value
 
 
-def put(key: str, value) -> None:
-    _shared().set(key, value, timeout=TIMEOUT)
-    _local().set(key, value, timeout=TIMEOUT)
+def put(key: str, value, *, timeout: int = TIMEOUT) -> None:
+    _shared().set(key, value, timeout=timeout)
+    _local().set(key, value, timeout=timeout)
 
 
 # Whether what the current request renders may be kept under the tokens it has read: a request
@@ -238,16 +242,21 @@ def _renders_may_be_kept() -> bool:
     return _keep_renders_check is None or _keep_renders_check()
 
 
-def fragment(name: str, parts: tuple, render: Callable[[], object], *, keep: Callable[[object], bool] | None = None):
+def fragment(
+    name: str, parts: tuple, render: Callable[[], object], *, keep: Callable[[object], bool] | None = None,
+    timeout: int = TIMEOUT,
+):
     """The fragment `name` for `parts`, from the cache or from `render()`; kept unless `keep`
-    says the value is this request's own."""
+    says the value is this request's own, for `timeout` seconds (PER_USER_TIMEOUT for what is
+    kept per user: a change that reaches no receiver, or a renewal lost while the cache was
+    unreachable, then shows within twice that)."""
     key = fragment_key(name, *parts)
-    value = get(key)
+    value = get(key, timeout=timeout)
     if value is None:
         may_keep = _renders_may_be_kept()
         value = render()
         if may_keep and (keep is None or keep(value)):
-            put(key, value)
+            put(key, value, timeout=timeout)
     return value
 
 

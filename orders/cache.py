@@ -71,6 +71,6 @@ def visitor_bits(user) -> VisitorBits:
     known = getattr(user, "_visitor_bits", None)
     if known is not None and known[0] == token:
         return known[1]
-    bits = cache.fragment("visitor", (user.pk, token), lambda: _load(user.pk))
+    bits = cache.fragment("visitor", (user.pk, token), lambda: _load(user.pk), timeout=cache.PER_USER_TIMEOUT)
     user._visitor_bits = (token, bits)
     return bits

@@ -21,6 +21,8 @@ def language_links(context) -> list[dict]:
     prefix = get_language_from_path(path.split("?", 1)[0])
     if prefix:
         path = path[len(prefix) + 1:] or "/"
+    # One leading slash only: "/th//elsewhere.example/" must not become a link to another host.
+    path = "/" + path.lstrip("/")
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)

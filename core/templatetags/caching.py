@@ -4,8 +4,9 @@ cache (core/cache.py) under its name, its parts and the current language.
     {% fragment "product-summary" page_tokens product_slug %}…{% endfragment %}
 
 The parts name what the fragment shows: a view passes the tokens of the versions it shows
-(`core.cache.token_string`), so a renewal makes the fragment render anew. Nothing personal goes
-inside one (no CSRF token, no visitor's name): it is served to everybody.
+(`core.cache.token_string`), so a renewal makes the fragment render anew. Nothing with a CSRF token
+goes inside one; a fragment that shows one visitor's own things (their name, in the account menu)
+carries their user id in its parts, so it is served to them alone.
 """
 
 from django import template

@@ -2,13 +2,17 @@
 afresh as soon as the account or a role changes: the header follows at once, and a deactivated
 account or a changed password logs the visitor out on their next request."""
 
+import re
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import EventOrganiser
 from producers.models import ProducerMembership
 from tests.factories import ProducerFactory, UserFactory, log_in
+from tests.factories.accounts import TEST_PASSWORD
 from tests.factories.events import EventFactory
 
 
@@ -92,3 +96,44 @@ def test_each_visitor_sees_their_own_menu(changes, visitor, client, django_user_
     mine, theirs = client.get("/").content.decode(), other.get("/").content.decode()
     assert "Nok" in mine and "Administration" not in mine
     assert "Anong" in theirs and "Administration" in theirs
+
+
+def test_the_kept_account_holds_no_password_hash(changes, visitor, client):
+    client.get("/")
+    kept = [value for key, value in caches["pages"]._cache.items() if b"nok" in value]
+    assert kept, "the account is kept"
+    assert not [value for value in kept if visitor.password.encode() in value or b"pbkdf2" in value]
+
+
+def test_a_kept_account_saved_again_keeps_its_password(changes, visitor, client):
+    from accounts.cache import load_user
+    from accounts.models import User
+
+    def load(user_id):
+        return User.objects.with_roles().filter(pk=user_id).first()
+
+    load_user(visitor.pk, load)
+    kept = load_user(visitor.pk, load)
+    assert "password" not in kept.__dict__
+    kept.first_name = "Noi"
+    changes(kept.save)
+    fresh = User.objects.get(pk=visitor.pk)
+    assert fresh.first_name == "Noi" and fresh.password == visitor.password
+    assert fresh.check_password(TEST_PASSWORD)
+
+
+def test_deleting_a_producer_takes_its_members_dashboard_away_at_once(changes, visitor, client):
+    producer = ProducerFactory()
+    changes(lambda: ProducerMembership.objects.create(producer=producer, user=visitor))
+    assert "Producer dashboard" in client.get("/").content.decode()
+    changes(producer.delete)
+    assert "Producer dashboard" not in client.get("/").content.decode()
+
+
+def test_the_log_out_form_carries_each_requests_own_token(changes, visitor, client):
+    first, second = client.get("/").content.decode(), client.get("/").content.decode()
+    pattern = re.compile(r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"')
+    tokens = pattern.search(first).group(1), pattern.search(second).group(1)
+    assert tokens[0] != tokens[1], "a masked token differs on every page: it is not kept"
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
+    assert not client.get("/").context["user"].is_authenticated

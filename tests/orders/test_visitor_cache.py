@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders import services
 from tests.factories import UserFactory, cart_of, fill_cart, log_in, place_one
+from tests.factories.accounts import TEST_PASSWORD
 
 TOGGLE = "/favourites/toggle/"
 BADGE = re.compile(r'<span class="badge"[^>]*>(\d+)</span>')
@@ -97,3 +98,11 @@ def test_favourites_are_each_visitors_own(committed, buyer_client, other_buyer, 
     committed.post(buyer_client, TOGGLE, {"product": str(scarf.pk)})
     other = log_in(Client(), UserFactory(username="someone-else"))
     assert 'aria-pressed="false"' in other.get(f"/products/{scarf.slug}/").content.decode()
+
+
+def test_the_cart_put_together_before_logging_in_is_counted_after(committed, client, buyer, scarf, pillow):
+    committed.post(client, "/cart/add/", {"product": scarf.pk, "quantity": 2})
+    fill_cart(buyer, (pillow, 1))
+    # Logging in through the form adopts the session's cart into the account's.
+    committed.post(client, "/accounts/login/", {"username": buyer.username, "password": TEST_PASSWORD})
+    assert cart_count(client) == 3

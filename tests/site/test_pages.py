@@ -138,3 +138,9 @@ def test_sitemap_lists_the_public_events_but_not_the_drafts(client, places):
     assert f"http://testserver/th/events/{public.slug}/" in locations
     assert "http://testserver/events/" in locations
     assert not any("secret-draft-fair" in location for location in locations)
+
+
+@pytest.mark.parametrize("path", ["/th//elsewhere.example/", "//elsewhere.example/", "/ja///elsewhere.example/?a=1"])
+def test_language_links_never_lead_to_another_host(client, places, path):
+    for link in language_links(client.get(path)).values():
+        assert link["url"].startswith("/") and not link["url"].startswith("//"), link
