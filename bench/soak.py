@@ -151,6 +151,11 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(10)
 
 
+def runs_gunicorn(arguments: list[str]) -> bool:
+    """The program (or the script Python runs) is gunicorn."""
+    return any(Path(part).name == "gunicorn" for part in arguments[:2])
+
+
 def memory(server: subprocess.Popen) -> dict[str, dict[int, float]]:
     """RSS in MB of each gunicorn worker and of the task worker, found under `make serve`."""
     import psutil
@@ -162,13 +167,16 @@ def memory(server: subprocess.Popen) -> dict[str, dict[int, float]]:
         return found
     for process in processes:
         try:
-            command = " ".join(process.cmdline())
+            arguments = process.cmdline()
             parent = process.parent()
-            parent_command = " ".join(parent.cmdline()) if parent else ""
+            parent_arguments = parent.cmdline() if parent else []
             rss = round(process.memory_info().rss / 2**20, 1)
         except psutil.Error:
             continue
-        if "gunicorn" in command and "gunicorn" in parent_command:
+        command = " ".join(arguments)
+        # A worker is a gunicorn process forked by the gunicorn master; the shell of make's recipe
+        # names gunicorn too, but only inside its command string.
+        if runs_gunicorn(arguments) and runs_gunicorn(parent_arguments):
             found["gunicorn_workers"][process.pid] = rss
         elif "gunicorn" not in command and ("worker" in command or "rqworker" in command):
             found["task_worker"][process.pid] = rss

@@ -92,14 +92,15 @@ def robots_txt(request):
 def server_error(request):
     """The styled 500 page, or the styled 503 when the database is what failed.
 
-    Rendered without the request's context processors: they may need the database that is down.
+    Rendered without the request's context processors and without the fragment cache: either
+    may need the database that is down.
     """
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_DOWN_ERRORS):
         # Every connection of the pool busy is a crowd, not a database down: the page says so.
         busy = isinstance(error.__cause__, PoolTimeout)
-        body = loader.get_template("503.html").render({"request_path": request.path, "busy": busy})
+        body = loader.get_template("503.html").render({"request_path": request.path, "busy": busy, "render_live": True})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponseServerError(loader.get_template("500.html").render({"request_path": request.path}))
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_path": request.path, "render_live": True}))

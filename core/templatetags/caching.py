@@ -7,6 +7,9 @@ The parts name what the fragment shows: a view passes the tokens of the versions
 (`core.cache.token_string`), so a renewal makes the fragment render anew. Nothing with a CSRF token
 goes inside one; a fragment that shows one visitor's own things (their name, in the account menu)
 carries their user id in its parts, so it is served to them alone.
+
+A template rendered with `render_live` true in its context (the error pages) renders every
+fragment anew: the cache may be what failed, or live in the database that is down.
 """
 
 from django import template
@@ -22,6 +25,8 @@ class FragmentNode(template.Node):
         self.nodelist, self.name, self.parts = nodelist, name, parts
 
     def render(self, context):
+        if context.get("render_live"):
+            return self.nodelist.render(context)
         parts = tuple(str(part.resolve(context)) for part in self.parts)
         html = cache.fragment(self.name.resolve(context), parts, lambda: str(self.nodelist.render(context)))
         return mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped there

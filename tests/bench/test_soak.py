@@ -24,9 +24,8 @@ def test_the_short_soak_places_orders_that_match_the_stock_taken_and_puts_it_bac
     shops = [make_shop(name_en=f"Tha Sawang Weavers {number}", place=tha_sawang) for number in range(2)]
     products = [listing(shops[number % 2], name_en=f"Mudmee silk scarf pattern {number}", stock=500) for number in range(30)]
     stock_before = {product.pk: product.stock for product in products}
-    database = connection.settings_dict
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
-    env["DATABASE_URL"] = f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    env["DATABASE_URL"] = servers.database_url(connection.settings_dict)
     report = tmp_path / "soak.json"
     command = [
         sys.executable, "-m", "bench.soak", "--seconds", "20", "--users", "10", "--spawn-rate", "10", "--wait", "0.2", "0.6",

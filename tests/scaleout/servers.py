@@ -63,10 +63,19 @@ def exclusive_services():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+
+def database_url(database: dict, name: str | None = None) -> str:
+    """A DATABASE_URL for the test server of `database` (a settings dict), naming database `name`
+    (its own by default). The embedded server's HOST is its socket's folder: percent-encoded."""
+    user = urllib.parse.quote(database.get("USER") or "postgres", safe="")
+    password = urllib.parse.quote(database.get("PASSWORD") or "", safe="")
+    host = urllib.parse.quote(str(database["HOST"] or "127.0.0.1"), safe="")
+    return f"postgres://{user}:{password}@{host}:{database['PORT'] or 5432}/{name or database['NAME']}"
+
+
 def production_environment(*, database: dict, var_dir: Path, secret_key: str, **extra: str) -> dict:
     """The environment `make serve` gives the site (otop_site.settings.production), pointed at the
     test database and Redis database 9."""
-    user, host, port, name = database["USER"], database["HOST"] or "127.0.0.1", database["PORT"] or "5432", database["NAME"]
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env |= {
         "PYTHONPATH": str(PROJECT_DIR),
@@ -75,7 +84,7 @@ def production_environment(*, database: dict, var_dir: Path, secret_key: str, **
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"postgres://{user}@{host}:{port}/{name}",
+        "DATABASE_URL": database_url(database),
         "REDIS_URL": REDIS_URL,
         "VAR_DIR": str(var_dir),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",

@@ -66,8 +66,8 @@ def wait_until(check, *, seconds: float = 20) -> float:
     raise AssertionError(f"not within {seconds} s")
 
 
-def assert_styled_503(answer: Answer) -> None:
-    assert answer.status == 503, answer.status
+def assert_styled_503(answer: Answer, log=None) -> None:
+    assert answer.status == 503, (answer.status, log.read_text()[-6000:] if log else "")
     assert STYLED_503 in answer.body
     assert '<link rel="stylesheet" href="/static/css/site.css">' in answer.body
     assert answer.headers.get("Retry-After") == "30"
@@ -77,7 +77,7 @@ def assert_styled_503(answer: Answer) -> None:
 
 
 def test_postgresql_stopped_gives_the_styled_503_within_a_second_and_the_site_recovers_by_itself(cluster):
-    with served_site(DATABASE_URL=cluster.url(DATABASE)) as (port, _log):
+    with served_site(DATABASE_URL=cluster.url(DATABASE)) as (port, log):
         assert [get(port, path).status for path in PAGES] == [200] * len(PAGES)
 
         cluster.stop("fast")
@@ -91,7 +91,7 @@ def test_postgresql_stopped_gives_the_styled_503_within_a_second_and_the_site_re
 
         print("PostgreSQL stopped: pages " + ", ".join(f"{a.status} in {a.seconds:.2f} s" for a in pages))
         for page in pages:
-            assert_styled_503(page)
+            assert_styled_503(page, log)
             assert page.seconds < 1, page.seconds
         assert form.status == 200 or STYLED_503 in form.body, "a page that needs no database is still served"
         assert [answer.status for answer in health] == [503, 503, 503]

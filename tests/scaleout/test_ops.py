@@ -8,7 +8,6 @@ import logging
 import shutil
 import subprocess
 import threading
-import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -20,6 +19,7 @@ from core.logs import REQUEST_LOGGER, TASK_LOGGER, log_task
 from otop_site import views
 from otop_site.request_log import RequestLogMiddleware
 from tests.factories import UserFactory, log_in
+from tests.scaleout.servers import database_url
 from tests.site.processes import PROJECT_DIR, clean_environment, run_python
 
 from .services import free_port, redis_server
@@ -237,9 +237,12 @@ print("imported", "sentry_sdk" in sys.modules)
 def settings_environment(**overrides):
     """The served settings on the test database (the error page reads nothing from it, but the
     middleware around it may)."""
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    return clean_environment(DJANGO_SETTINGS_MODULE="tests.site.served_settings", DATABASE_URL=url, DATABASE_POOL_SIZE="0", **overrides)
+    return clean_environment(
+        DJANGO_SETTINGS_MODULE="tests.site.served_settings",
+        DATABASE_URL=database_url(connection.settings_dict),
+        DATABASE_POOL_SIZE="0",
+        **overrides,
+    )
 
 
 def test_with_sentry_dsn_an_error_in_a_view_is_reported_to_the_dsn(db):
@@ -342,12 +345,6 @@ SELECT o.number, u.username, o.subtotal::text, o.shipping_cost::text, o.total::t
   FROM orders_order o JOIN accounts_user u ON u.id = o.buyer_id
  ORDER BY o.number
 """
-
-
-def database_url(database: dict, name: str) -> str:
-    """A DATABASE_URL for `name` on the server of `database` (TCP or the embedded server's socket)."""
-    host = urllib.parse.quote(str(database["HOST"]), safe="")
-    return f"postgres://{database['USER']}@{host}:{database['PORT']}/{name}"
 
 
 def files_under(root) -> dict[str, bytes]:

@@ -14,7 +14,6 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -28,6 +27,7 @@ from core.tasks import email_enqueue, schedule_due, tasks_requeue_abandoned
 from orders.models import Order
 from tests.factories import UserFactory, place_one
 from tests.orders import conftest as orders_fixtures
+from tests.scaleout import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 # The orders' fixtures: a shop with its manager, a scarf in stock, the fair-stock limits raised.
@@ -64,14 +64,9 @@ def mails_in(log: Path) -> list[dict]:
 
 
 def worker_environment(mail_log: Path, **extra) -> dict:
-    database = connection.settings_dict
-    # The embedded server's HOST is its socket's folder, given percent-encoded.
-    host = quote(database["HOST"] or "127.0.0.1", safe="")
-    url = (f"postgres://{quote(database['USER'])}:{quote(database['PASSWORD'] or '')}@{host}:{database['PORT'] or 5432}"
-           f"/{database['NAME']}")
     return os.environ | {
         "DJANGO_SETTINGS_MODULE": "tests.scaleout.worker_settings",
-        "DATABASE_URL": url,
+        "DATABASE_URL": servers.database_url(connection.settings_dict),
         "EMAIL_LOG_PATH": str(mail_log),
         "PYTHONPATH": str(ROOT),
     } | extra

@@ -176,3 +176,28 @@ def test_every_pool_connection_busy_is_a_styled_503_that_says_the_site_is_busy(r
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Very many people are using the marketplace" in body
     assert "cannot reach our database" not in body
+
+
+@pytest.mark.parametrize("error", ["database", "bug"])
+def test_the_error_pages_render_without_the_cache_which_may_live_in_the_database_that_is_down(rf, monkeypatch, error):
+    """Served from the database cache (no Redis), every kept header part would reach for the
+    database that is down: the error pages render each part anew and never read the cache."""
+    from django.db.utils import OperationalError
+
+    from core import cache
+    from otop_site.views import server_error
+
+    def cache_unreachable(*args, **kwargs):
+        raise OperationalError("the cache's database does not answer")
+
+    monkeypatch.setattr(cache, "get", cache_unreachable)
+    monkeypatch.setattr(cache, "put", cache_unreachable)
+    request = rf.get("/products/")
+    try:
+        raise OperationalError("connection failed") if error == "database" else RuntimeError("a bug in a view")
+    except (OperationalError, RuntimeError):
+        response = server_error(request)
+
+    expected = 503 if error == "database" else 500
+    body = assert_styled_page(response, code=expected, heading="briefly unavailable" if error == "database" else "")
+    assert 'id="site-search"' in body, "the header's search box is rendered live"
