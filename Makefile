@@ -8,6 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The address `make serve` listens on: this machine alone by default; a web node behind a load
+# balancer on another machine listens on its private address (BIND=10.0.0.5) or on all (0.0.0.0).
+BIND ?= 127.0.0.1
 # The suite runs on every core (pytest-xdist), tests of one xdist_group on one worker (the replica
 # tests share one standby); PYTEST_ARGS= runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadgroup
@@ -57,11 +60,11 @@ run: install
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- The production configuration on one machine (docs/deployment.md) -------------------------
-# gunicorn's sync workers on 127.0.0.1:$(PORT), WEB_CONCURRENCY of them (default 2 x cores + 1,
+# gunicorn's sync workers on $(BIND):$(PORT) (127.0.0.1 by default), WEB_CONCURRENCY of them (default 2 x cores + 1,
 # gunicorn's own rule: a worker waits on PostgreSQL and Redis for part of each request, so more
 # workers than cores keep the CPUs busy; no control socket, whose one path in the home folder two
 # servers on a machine would share); WhiteNoise serves the hashed, compressed static files
-# collected first; migrations applied (the place tree is data: `manage.py load_places` once). SECRET_KEY comes from the environment or
+# collected first; migrations applied and the place tree loaded (load_places: once, then nothing). SECRET_KEY comes from the environment or
 # from var/secret_key (made once, git-ignored); ALLOWED_HOSTS defaults to this machine's names
 # and SECURE_SSL_REDIRECT to false, as there is no TLS on 127.0.0.1 (behind a proxy that ends
 # TLS, set it to true). Every other setting comes from the environment as in production.
@@ -77,12 +80,13 @@ serve: install
 		(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	$(SERVE_ENV) $(SETUP) migrate --noinput
 	$(SERVE_ENV) $(SETUP) createcachetable
+	$(SERVE_ENV) $(SETUP) load_places
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	# The task worker runs beside gunicorn and stops with it; the site writes one JSON line per
 	# request itself (LOG_FORMAT), so gunicorn keeps no access log of its own.
 	$(SERVE_ENV) $(MANAGE) run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
-	$(SERVE_ENV) $(BIN)/gunicorn otop_site.wsgi --bind 127.0.0.1:$(PORT) \
+	$(SERVE_ENV) $(BIN)/gunicorn otop_site.wsgi --bind $(BIND):$(PORT) \
 		--workers $${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} --graceful-timeout 20 \
 		--no-control-socket
 

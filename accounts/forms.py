@@ -68,7 +68,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
         return (user for user in super().get_users(email) if user.email_verified)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
-        """Rendered here, sent by a worker (core.tasks), like every e-mail of the site."""
+        """Rendered here, sent by a worker (core.tasks), like every e-mail of the site. The link
+        starts with SITE_URL, as in every e-mail: the request's own host may be a web node's
+        address behind the load balancer, or lack the port the site is served on."""
+        context = context | {"site_url": settings.SITE_URL}
         user = context.get("user")
         with translation.override(getattr(user, "language", None) or translation.get_language()):
             subject = "".join(render_to_string(subject_template_name, context).splitlines())

@@ -26,4 +26,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# SERVE_MEDIA as in base: on while the photos are on this machine's disk (one machine; nginx may
+# serve /media/ itself instead), off with S3_BUCKET, whose own address serves them.

@@ -286,10 +286,28 @@ def test_password_change_refuses_a_wrong_old_password_or_a_weak_new_one(client, 
 # --- Password reset ---------------------------------------------------------------------------
 
 
-def reset_link_in(message) -> str:
-    match = re.search(r"http://testserver(/accounts/password/reset/[^/\s]+/[^/\s]+/)", message.body)
+def reset_link_in(message, site_url: str = "http://127.0.0.1:8000") -> str:
+    """The path of the reset link, which starts with the site's address (SITE_URL)."""
+    match = re.search(re.escape(site_url) + r"(/accounts/password/reset/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
+
+
+def test_the_password_reset_link_starts_with_the_site_address_not_the_requests_host(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    """Behind the load balancer the request's host is a web node's (or lacks the served port)."""
+    settings.SITE_URL = "https://otop.example:8443"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "node-a.internal"]
+    UserFactory(username="malee", email="malee@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "malee@example.com"}, HTTP_HOST="node-a.internal")
+
+    message = mail.outbox[0]
+    assert reset_link_in(message, "https://otop.example:8443")
+    assert "node-a.internal" not in message.body and "node-a.internal" not in message.alternatives[0][0]
+    assert 'href="https://otop.example:8443/accounts/password/reset/' in message.alternatives[0][0]
 
 
 def test_password_reset_sends_an_email_whose_link_sets_a_new_password(client, db, django_capture_on_commit_callbacks):

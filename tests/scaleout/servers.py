@@ -211,6 +211,9 @@ class Browser:
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if method == "POST":
+            # As a real browser does: Django's CSRF check compares it with the Host the node sees.
+            headers["Origin"] = f"http://127.0.0.1:{self.port}"
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers)

@@ -31,6 +31,7 @@ from otop_site.settings.storage import s3_media_origins, s3_storages
 from tests.factories import UserFactory, listing, log_in, make_shop, member_of, place_one
 from tests.producers import imagefiles
 from tests.scaleout.s3_server import ACCESS_KEY, SECRET_KEY, s3_server  # noqa: F401 - the fixture
+from tests.site.processes import settings_values
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -279,3 +280,13 @@ def test_default_storage_follows_the_settings(on_s3):
     name = default_storage.save("probe/hello.txt", ContentFile(b"hello"))
     assert object_bytes(on_s3, f"media/{name}") == b"hello"
     default_storage.delete(name)
+
+
+@pytest.mark.parametrize(("environment", "served"), [({}, True), ({"S3_BUCKET": "otop-media"}, False)])
+def test_production_serves_the_photos_itself_only_while_they_are_on_its_disk(environment, served):
+    """`make serve` on one machine shows the photos it stores; with a bucket, the bucket serves them."""
+    values = settings_values(
+        "otop_site.settings.production", ["SERVE_MEDIA"], DATABASE_URL="postgres://nobody@127.0.0.1:1/unused",
+        SECRET_KEY="a-production-key-for-this-test-only-0123456789abcdef", ALLOWED_HOSTS="otop.example", **environment,
+    )
+    assert values["SERVE_MEDIA"] is served
