@@ -139,8 +139,11 @@ def backup_create(*, destination: Path) -> dict:
     """Dump the database and pack the files into `destination` (made if missing, must be empty);
     return the manifest written beside them.
 
-    The dump is one consistent snapshot (pg_dump runs in one transaction); files uploaded while it
-    runs may be in the archive without their row, which is harmless (an unused file).
+    The dump and the manifest's row counts are one consistent snapshot: a transaction here
+    exports its snapshot, counts the rows in it and stays open while pg_dump reads the same
+    snapshot (`--snapshot`), so rows written meanwhile by a running site are in neither. Files
+    uploaded while it runs may be in the archive without their row, which is harmless (an unused
+    file).
     """
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
@@ -148,16 +151,20 @@ def backup_create(*, destination: Path) -> dict:
         raise BackupError(f"{destination} is not empty: a backup goes into a folder of its own")
     database = database_settings()
     with connect(database) as conn:
-        counts = row_counts(conn)
         server_version = conn.info.server_version
-    pg_dump = client_program("pg_dump", at_least=server_version // 10000)
-    subprocess.run(  # noqa: S603 - PostgreSQL's own programs, arguments from our settings
-        [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={destination / DATABASE_DUMP}"],
-        env=libpq_environment(database),
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+        pg_dump = client_program("pg_dump", at_least=server_version // 10000)
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction():
+            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            counts = row_counts(conn)
+            subprocess.run(  # noqa: S603 - PostgreSQL's own programs, arguments from our settings
+                [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                 f"--file={destination / DATABASE_DUMP}"],
+                env=libpq_environment(database),
+                check=True,
+                capture_output=True,
+                text=True,
+            )
     files = 0
     with tarfile.open(destination / FILES_ARCHIVE, "w:gz") as archive:
         for name, root in file_roots().items():

@@ -423,3 +423,48 @@ def test_make_backup_then_restore_into_a_fresh_database_gives_the_same_rows_orde
     again = make("restore", DATABASE_URL=database_url(source, fresh_database_name), BACKUP_DIR=str(folder), MEDIA_ROOT=str(tmp_path / "m"), PRIVATE_ROOT=str(tmp_path / "p"))
     assert again.returncode != 0
     assert "restore into a new or empty database" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_backup_of_a_site_being_written_restores_with_the_row_counts_of_its_manifest(
+    transactional_db, tmp_path, settings, monkeypatch, fresh_database_name
+):
+    """A running site writes while the backup runs (the cache, the scheduler, orders): the
+    manifest's counts and the dump must come from one snapshot, or the restore's check fails."""
+    from otop_site.ops import backup
+
+    settings.MEDIA_ROOT, settings.PRIVATE_ROOT = str(tmp_path / "media"), str(tmp_path / "private")
+    source = connection.settings_dict
+    with backup.connect(source) as conn:
+        conn.execute("CREATE TABLE backup_race_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())")
+    writing = threading.Event()
+    stop = threading.Event()
+
+    def write_all_the_time():
+        with backup.connect(source) as writer:
+            while not stop.is_set():
+                writer.execute("INSERT INTO backup_race_writes DEFAULT VALUES")
+                writing.set()
+
+    writer = threading.Thread(target=write_all_the_time, daemon=True)
+    writer.start()
+    try:
+        assert writing.wait(10)
+        manifest = backup.backup_create(destination=tmp_path / "backup")
+    finally:
+        stop.set()
+        writer.join(10)
+    try:
+        with backup.connect(source) as conn:
+            written = conn.execute("SELECT count(*) FROM backup_race_writes").fetchone()[0]
+        assert 0 < manifest["row_counts"]["backup_race_writes"] < written, "the writes went on during the backup"
+
+        monkeypatch.setattr(backup, "database_settings", lambda: source | {"NAME": fresh_database_name})
+        settings.MEDIA_ROOT, settings.PRIVATE_ROOT = str(tmp_path / "m"), str(tmp_path / "p")
+        backup.backup_restore(source=tmp_path / "backup")  # raises BackupError when a count differs
+
+        with backup.connect(source, fresh_database_name) as copy:
+            assert backup.row_counts(copy)["backup_race_writes"] == manifest["row_counts"]["backup_race_writes"]
+    finally:
+        with backup.connect(source) as conn:
+            conn.execute("DROP TABLE IF EXISTS backup_race_writes")
