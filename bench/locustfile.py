@@ -18,9 +18,10 @@ import itertools
 import json
 import os
 import random
+import time
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from bench.load import PASSWORD, checkout_form
 
@@ -30,6 +31,21 @@ MEMBERS = itertools.cycle(PLAN["members"])
 BUYERS = itertools.cycle(PLAN["buyers"])
 PRODUCTS = PLAN["products"]
 HEADERS = {"Accept-Encoding": "gzip", "Accept": "text/html,*/*;q=0.8", "User-Agent": "otop-soak"}
+
+# Each request after the warm-up (PLAN["measured_from"], a Unix time): its name, milliseconds and
+# whether it failed; written to PLAN["steady_file"] when Locust stops (bench/soak.py reads it).
+STEADY: list[tuple[str, float, bool]] = []
+
+
+@events.request.add_listener
+def remember_after_the_warm_up(name, response_time, exception, **_kwargs):
+    if time.time() >= PLAN["measured_from"]:
+        STEADY.append((name, response_time, exception is not None))
+
+
+@events.quitting.add_listener
+def write_the_steady_requests(**_kwargs):
+    Path(PLAN["steady_file"]).write_text(json.dumps(STEADY), encoding="utf-8")
 
 
 class Visitor(HttpUser):

@@ -8,15 +8,22 @@ one statement what its templates show, only those columns, and makes the instanc
 (`Model.from_db`, as the ORM does), so the templates and the models' own properties (names in
 the visitor's language, star validity, full place names) work on them unchanged. A column left
 out is deferred, as with `only()`: reading it costs a query, which the query-count tests catch.
+The statements run on the database the router reads the catalogue from (the replica for a public
+page when one is configured, docs/scale-out.md), as the ORM's own reads would.
 """
 
-from django.db import connection
+from django.db import connections, router
 
 from places.models import Place
 from producers.models import Producer
 
 from .models import Category, Certification, Product, ProductPhoto
 from .querysets import CARD_FIELDS, CARD_PRODUCER_FIELDS
+
+def reading():
+    """The connection the catalogue's public reads go to now (the primary, or the replica)."""
+    return connections[router.db_for_read(Product)]
+
 
 # What a place's full name reads, of it and of each of its parents.
 PLACE_FIELDS = ("id", "country", "level", "code", "parent_id", "name_en", "name_local", "name_th", "name_ja")
@@ -37,7 +44,7 @@ class _Columns:
         self.width = len(fields)
 
     def make(self, values):
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return self.model.from_db(reading().alias, self.attnames, values)
 
 
 class _PlaceChain:
@@ -64,7 +71,7 @@ class _PlaceChain:
             place = places.get(values[0])
             known = place is not None
             if not known:
-                place = places[values[0]] = Place.from_db(connection.alias, PLACE_FIELDS, values)
+                place = places[values[0]] = Place.from_db(reading().alias, PLACE_FIELDS, values)
             if child is None:
                 first = place
             else:
@@ -115,7 +122,7 @@ def product_cards(ids: list[int]) -> list[Product]:
     for no ids): the same instances `Product.objects.with_card_data()` gives."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(f"SELECT {_Card.sql} FROM catalogue_product p {_Card.joins} WHERE p.id = ANY(%s)", [list(ids)])  # noqa: S608
         rows = cursor.fetchall()
     places: dict[int, Place] = {}
@@ -153,7 +160,7 @@ def public_product(slug: str) -> tuple[Product, list[ProductPhoto], list[Certifi
     """The public product `slug` with its category (and its parent), its producer, its origin and
     the producer's place (each with its parents), its photos and its certifications in their
     order, in one statement. Raises Product.DoesNotExist for a product not shown."""
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(PRODUCT_SQL, [slug])
         row = cursor.fetchone()
     if row is None:
@@ -177,8 +184,8 @@ def public_product(slug: str) -> tuple[Product, list[ProductPhoto], list[Certifi
     _PRODUCER.set_cached_value(product, producer)
     if product.origin_id is not None:
         _ORIGIN.set_cached_value(product, origin)
-    photos = [ProductPhoto.from_db(connection.alias, _PHOTO_FIELDS, values) for values in photo_rows]
-    certifications = [Certification.from_db(connection.alias, _CERTIFICATION_FIELDS, values) for values in certification_rows]
+    photos = [ProductPhoto.from_db(reading().alias, _PHOTO_FIELDS, values) for values in photo_rows]
+    certifications = [Certification.from_db(reading().alias, _CERTIFICATION_FIELDS, values) for values in certification_rows]
     return product, photos, certifications
 
 
@@ -225,7 +232,7 @@ def more_from(product: Product, *, village: Place, limit: int) -> tuple[list[Pro
     """The cards of "more from the producer" (its other products in its order) and "more from
     the village and nearby" (the newest of the village's, else of the province's, other
     producers), at most `limit` each, in one statement. Returns (from_producer, from_place)."""
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(
             MORE_FROM_SQL,
             {"producer": product.producer_id, "product": product.pk, "village": village.pk,

@@ -126,7 +126,6 @@ def _combination_counts(filterset: ProductFilter) -> tuple[int, dict] | None:
     as _facet_counts. Each filter reads as its declaration's SQL (as over a search's matched
     rows). None when a chosen filter compares something the combinations do not hold (a price,
     a search): those are counted over the products. Returns (total, counts)."""
-    from django.db import connection
 
     from .services import facet_counts_compact
 
@@ -193,7 +192,7 @@ def _combination_counts(filterset: ProductFilter) -> tuple[int, dict] | None:
         if facet.limit:
             select = f"({select} ORDER BY sum(products) DESC, {key} LIMIT {int(facet.limit)})"
         pieces.append(select)
-    with connection.cursor() as cursor:
+    with queries.reading().cursor() as cursor:
         cursor.execute(pieces[0] + " " + " UNION ALL ".join(pieces[1:]), params)
         rows = cursor.fetchall()
     facets = {declaration.name: declaration.facet for declaration in faceted}
@@ -240,7 +239,6 @@ def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str
     over the matched products: the text is matched once (the rows kept in a materialised CTE),
     not once for the count, the page and each facet. Every filter, facet and sort comes from
     its declaration in catalogue.filters. Returns (total, ids, counts)."""
-    from django.db import connection
 
     declarations = filterset.declarations
     data = filterset.form.cleaned_data
@@ -308,7 +306,7 @@ def _search_pass(filterset: ProductFilter, *, tsquery: str, text: str, sort: str
         f"FROM m WHERE {page_where} ORDER BY {sql_order} LIMIT %s OFFSET %s) AS page"
     )
     sql = pieces[0] + " " + " UNION ALL ".join(pieces[1:])
-    with connection.cursor() as cursor:
+    with queries.reading().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     facets = {declaration.name: declaration.facet for declaration in _faceted(filterset)}
@@ -558,12 +556,11 @@ VOCABULARY_KEY = "catalogue:search-vocabulary"
 def search_vocabulary() -> list[str]:
     """The English words of the public catalogue, for "did you mean" (computed once a day)."""
     from django.core.cache import caches
-    from django.db import connection
 
     cache = caches["pages"]
     words = cache.get(VOCABULARY_KEY)
     if words is None:
-        with connection.cursor() as cursor:
+        with queries.reading().cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM ts_stat('SELECT search_document FROM catalogue_product WHERE visible') "
                 "WHERE word ~ '^[a-z]{3,}$' ORDER BY ndoc DESC LIMIT 20000"

@@ -4,17 +4,20 @@ What goes to the replica is narrow on purpose; everything else stays on the prim
 
 - `ReplicaReadsMiddleware` marks a request as one that may read from the replica: a GET or HEAD
   outside the personal areas (cart, checkout, orders, dashboards, accounts, admin: see
-  `otop_site.middleware.is_personal_area`), by a visitor who has not written in the last
-  DATABASE_REPLICA_STICKY_SECONDS, while the replica is no more than DATABASE_REPLICA_MAX_LAG
-  seconds behind (checked at most once a second per process).
+  `otop_site.middleware.is_personal_area`), by a visitor whose own last write the replica has
+  replayed, while the replica is no more than DATABASE_REPLICA_MAX_LAG seconds behind (checked
+  at most once a second per process).
 - `ReplicaRouter.db_for_read` sends such a request's reads of the public apps' models
   (DATABASE_REPLICA_APPS: the catalogue, producers, places, events) to the replica, and nothing
   else: sessions, accounts, carts and orders, the database cache's tables, anything read inside a
   transaction (`atomic`), and every read after the request wrote anything stay on the primary.
   Every write goes to the primary.
 - Read-your-writes: a request that wrote (any ORM write, a login's included) or that was a POST,
-  PUT, PATCH or DELETE answers with a cookie "read from the primary until <time>", so the same
-  visitor's next requests read the primary until the replica has had time to replay the write.
+  PUT, PATCH or DELETE answers with a cookie holding the primary's WAL position after it (its
+  log sequence number), so the same visitor's next requests read the primary until the replica
+  has replayed that position, however long that takes. The cookie lasts
+  DATABASE_REPLICA_MAX_LAG seconds: past that, a replica still behind the write is no longer read
+  by anyone.
 - The page cache (core/cache.py) keeps what a request rendered under the versions' current
   tokens. A token is renewed when a change commits on the primary, so a page rendered from a
   replica that has not replayed that change yet would be kept as new while showing old data.
@@ -43,19 +46,33 @@ from .middleware import is_personal_area
 logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
+# The primary's WAL position after the visitor's last write, as PostgreSQL writes it ("16/B374D848").
 STICKY_COOKIE = "read_primary_until"
 SAFE_METHODS = ("GET", "HEAD")
 
 # How far behind the primary the replica is, in seconds: 0 when it has replayed everything it
-# received; NULL (unknown: read the primary) when it receives nothing.
+# received; NULL (unknown: read the primary) when it receives nothing. And the WAL position it
+# has replayed (NULL when it is no standby: a test's mirror of the primary, always current).
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
     WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE coalesce(status, 'streaming') = 'streaming') THEN NULL
     WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
     ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
-END
+END, pg_last_wal_replay_lsn()::text
 """
+REPLAYED_SQL = "SELECT pg_last_wal_replay_lsn()::text"
+
+
+def lsn_value(text: str | None) -> int | None:
+    """A WAL position ("16/B374D848") as a number to compare; None when `text` is not one."""
+    high, slash, low = (text or "").partition("/")
+    try:
+        if slash and len(high) <= 8 and len(low) <= 8:
+            return (int(high, 16) << 32) | int(low, 16)
+    except ValueError:
+        pass
+    return None
 
 
 def replica_configured() -> bool:
@@ -127,6 +144,8 @@ class ReplicaHealth:
         self._lock = threading.Lock()
         self._checked = float("-inf")
         self._usable = False
+        # The WAL position the replica had replayed when last asked; None: it is no standby.
+        self.replayed: int | None = 0
 
     def usable(self) -> bool:
         now = time.monotonic()
@@ -138,19 +157,33 @@ class ReplicaHealth:
                 self._checked = time.monotonic()
         return self._usable
 
+    def has_replayed(self, position: int) -> bool:
+        """Whether the replica has replayed the WAL `position`: from the last answer when it had,
+        else asked once more (a visitor who wrote a moment ago)."""
+        if self.replayed is None or self.replayed >= position:
+            return True
+        try:
+            with connections[REPLICA].cursor() as cursor:
+                cursor.execute(REPLAYED_SQL)
+                (replayed,) = cursor.fetchone()
+        except DatabaseError:
+            return False
+        self.replayed = lsn_value(replayed) if replayed is not None else None
+        return self.replayed is None or self.replayed >= position
+
     def forget(self) -> None:
         """Ask again on the next request (the tests change the replica's state)."""
         self._checked = float("-inf")
 
-    @staticmethod
-    def _ask() -> bool:
+    def _ask(self) -> bool:
         try:
             with connections[REPLICA].cursor() as cursor:
                 cursor.execute(LAG_SQL)
-                (lag,) = cursor.fetchone()
+                lag, replayed = cursor.fetchone()
         except DatabaseError:
             logger.warning("The database replica does not answer: reading from the primary.", exc_info=True)
             return False
+        self.replayed = lsn_value(replayed) if replayed is not None else None
         if lag is None:
             logger.warning("The database replica receives nothing from the primary: reading from the primary.")
             return False
@@ -163,17 +196,30 @@ class ReplicaHealth:
 replica_health = ReplicaHealth()
 
 
-def sticky_until(request) -> float:
-    """Until when (a Unix time) the visitor reads from the primary: 0 when they need not."""
+def own_writes_replayed(request) -> bool:
+    """Whether the replica has replayed the visitor's last write (the position in their cookie);
+    true without the cookie. A cookie that holds no position reads the primary until it lapses."""
+    given = request.COOKIES.get(STICKY_COOKIE)
+    if given is None:
+        return True
+    position = lsn_value(given)
+    return position is not None and replica_health.has_replayed(position)
+
+
+def primary_position() -> str | None:
+    """The primary's current WAL position (after the request's committed writes)."""
     try:
-        return float(request.COOKIES.get(STICKY_COOKIE, 0))
-    except ValueError:
-        return 0.0
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        logger.warning("Could not read the primary's WAL position.", exc_info=True)
+        return None
 
 
 class ReplicaReadsMiddleware:
     """Marks the requests that may read from the replica, and keeps a visitor who wrote on the
-    primary for DATABASE_REPLICA_STICKY_SECONDS after their write."""
+    primary until the replica has replayed their write."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -190,11 +236,13 @@ class ReplicaReadsMiddleware:
         finally:
             _route.reset(token)
         if route.wrote or request.method not in SAFE_METHODS:
-            seconds = settings.DATABASE_REPLICA_STICKY_SECONDS
+            # Unknown (the primary did not answer): a value that is no position reads the primary
+            # until the cookie lapses.
+            position = primary_position() or "unknown"
             response.set_cookie(
                 STICKY_COOKIE,
-                f"{time.time() + seconds:.3f}",
-                max_age=seconds,
+                position,
+                max_age=max(1, int(settings.DATABASE_REPLICA_MAX_LAG)),
                 httponly=True,
                 samesite="Lax",
                 secure=request.is_secure(),
@@ -206,10 +254,10 @@ class ReplicaReadsMiddleware:
         return (
             request.method in SAFE_METHODS
             and not is_personal_area(request.path_info)
-            and sticky_until(request) <= time.time()
             # Inside a transaction already (a test's), nothing could be read from the replica.
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
             and replica_health.usable()
+            and own_writes_replayed(request)
         )
 
 

@@ -169,8 +169,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # then read the public apps' data from it (otop_site/db_router.py); writes, transactions, the
 # back office, the cart, checkout and accounts stay on the primary. Without it nothing changes.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
-# A visitor who wrote reads from the primary this many seconds afterwards, to see their write.
-DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 5)
 # Pages read from the primary while the replica is further behind than this (seconds).
 DATABASE_REPLICA_MAX_LAG = env_float("DATABASE_REPLICA_MAX_LAG", 30)
 DATABASE_REPLICA_APPS = env_list("DATABASE_REPLICA_APPS", ["catalogue", "producers", "places", "events"])

@@ -21,7 +21,15 @@ from accounts.models import User
 from catalogue.models import Product
 from catalogue.services import product_update
 from orders.models import Order
-from otop_site.db_router import STICKY_COOKIE, ReadRoute, ReplicaReadsMiddleware, ReplicaRouter, _route, replica_health
+from otop_site.db_router import (
+    STICKY_COOKIE,
+    ReadRoute,
+    ReplicaReadsMiddleware,
+    ReplicaRouter,
+    _route,
+    lsn_value,
+    replica_health,
+)
 from tests.catalogue.test_views_manage import listing_data
 from tests.factories import ProducerMembershipFactory, ProductFactory, log_in
 from tests.scaleout import replica_cluster as standby
@@ -100,18 +108,48 @@ def test_an_edit_in_the_dashboard_reaches_the_replica_and_the_editor_reads_it_at
         time.sleep(0.1)
 
 
-def test_the_editor_reads_the_primary_only_for_the_sticky_seconds(
-    product, group_a, on_replica, replica_cluster, replica_routing, settings
+def test_listings_and_search_read_the_replica_too(product, on_replica, replica_cluster, replica_routing):
+    """The catalogue's own statements (the cards, the facet counts, the search) go where the
+    router sends the catalogue's reads, as the ORM's do."""
+    visitor = Client()
+    on_replica()
+    replica_cluster.pause_replay(replica_routing)
+    product_update(product=product, name_en="Indigo silk sarong")
+
+    # Addresses asked for the first time: rendered now, from the paused replica.
+    for path in ("/products/?sort=newest&country=TH", "/products/?q=sarong&sort=newest"):
+        page = visitor.get(path)
+        assert page.wsgi_request.read_route.replica is True
+        assert shows(page, "Lac-dyed silk sarong") and "Indigo silk sarong" not in page.content.decode(), path
+
+
+def test_the_editor_reads_the_primary_until_the_replica_has_replayed_their_write(
+    product, group_a, on_replica, replica_cluster, replica_routing
 ):
-    settings.DATABASE_REPLICA_STICKY_SECONDS = 1
     editor = log_in(Client(), ProducerMembershipFactory(producer=group_a).user)
     on_replica()
     replica_cluster.pause_replay(replica_routing)
-    editor.post(f"/dashboard/products/{product.pk}/", listing_data({"silk": product.category}, name_en="Indigo silk sarong"))
-    assert shows(editor.get(page_of(product)), "Indigo silk sarong")
-    time.sleep(1.1)
-    # Past the stickiness, the editor is a reader like any other: the paused replica answers.
-    assert shows(editor.get(page_of(product)), "Lac-dyed silk sarong")
+    saved = editor.post(f"/dashboard/products/{product.pk}/", listing_data({"silk": product.category}, name_en="Indigo silk sarong"))
+    assert lsn_value(saved.cookies[STICKY_COOKIE].value) is not None, "the cookie holds the write's WAL position"
+
+    # However long the replica lags (here: paused for seconds), the editor reads their edit.
+    for _ in range(3):
+        page = editor.get(page_of(product))
+        assert shows(page, "Indigo silk sarong")
+        assert page.wsgi_request.read_route.replica is False
+        time.sleep(0.6)
+
+    # Once the replica has replayed the edit, the editor's pages come from the replica again.
+    replica_cluster.resume_replay(replica_routing)
+    deadline = time.monotonic() + 15
+    while True:
+        replica_health.forget()
+        page = editor.get(page_of(product))
+        assert shows(page, "Indigo silk sarong")
+        if page.wsgi_request.read_route.replica:
+            break
+        assert time.monotonic() < deadline, "the editor never went back to the replica"
+        time.sleep(0.1)
 
 
 def test_a_replica_further_behind_than_the_bound_is_not_read(product, on_replica, replica_cluster, replica_routing, settings):
@@ -182,10 +220,13 @@ def test_personal_areas_writes_and_transactions_read_the_primary(product, group_
     ):
         middleware(request)
     assert seen == [True, True, False, False, False, False]
-    sticky = requests.get("/products/")
-    sticky.COOKIES[STICKY_COOKIE] = str(time.time() + 5)
-    middleware(sticky)
-    assert seen[-1] is False
+    # A write the replica has not replayed yet (a position far ahead), one it has, a cookie that
+    # holds no position.
+    for position, replica in (("FFFFFFFF/FFFFFFFF", False), ("0/0", True), ("1712345678.5", False)):
+        sticky = requests.get("/products/")
+        sticky.COOKIES[STICKY_COOKIE] = position
+        middleware(sticky)
+        assert seen[-1] is replica, position
 
 
 def settings_with(**environment) -> dict:
