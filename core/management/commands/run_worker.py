@@ -228,8 +228,9 @@ class Command(BaseCommand):
                 continue
             if batch or max_tasks is not None or worker.stop_requested:
                 return
-            # Without a stop request, an endless worker ends only when it lost Redis (RQ logged why).
-            outage.wait(ConnectionError("the RQ worker ended: Redis did not answer"))
+            # Without a stop request, an endless worker ends only on an error it logged (Redis lost
+            # between jobs, a timeout): started again after the wait.
+            outage.wait(ConnectionError("the RQ worker ended without a stop request (its line before says why)"))
 
 
 class RecordsStopRequest:
