@@ -12,6 +12,7 @@ schedule and the retries are described in docs/tasks.md.
 - `schedule_due`: the periodic jobs of settings.TASKS_SCHEDULE, enqueued by whichever worker
   comes first.
 - `tasks_requeue_abandoned`: tasks whose worker died mid-run go back to the queue.
+- `task_results_prune`, `sessions_clear_expired`, `login_records_prune`: periodic clean-ups.
 """
 
 import functools
@@ -21,13 +22,14 @@ import traceback
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task, task_backends
+from django_tasks import TaskContext, task, task_backends
 
 from .logs import log_task
 from .models import EmailDelivery, FailedTask, PeriodicRun
@@ -82,24 +84,27 @@ def background_task(func: Callable | None = None, *, attempts: int | None = None
     the last attempt is kept as a FailedTask, listed in the admin.
 
     The attempt travels as the `_attempt` keyword argument. A backend that cannot run a task
-    later (the immediate backend of the tests) runs it once."""
+    later (the immediate backend of the tests) runs it once. Each attempt writes one log line
+    with its task result id (core.logs.log_task): an attempt that is retried at WARNING, the last
+    one's failure at ERROR."""
 
     def decorate(func: Callable):
         @functools.wraps(func)
-        def run(*args, _attempt: int = 1, **kwargs):
+        def run(context: TaskContext, *args, _attempt: int = 1, **kwargs):
             started = time.perf_counter()
+            task_id = str(context.task_result.id) if context.task_result.id is not None else None
             try:
                 result = func(*args, **kwargs)
             except Exception as error:
-                log_task(the_task.module_path, "failed", (time.perf_counter() - started) * 1000, attempt=_attempt)
+                ms = (time.perf_counter() - started) * 1000
                 limit = attempts or settings.TASKS_RETRY_ATTEMPTS
                 if _attempt < limit and the_task.get_backend().supports_defer:
                     delay = retry_delay(_attempt)
-                    logger.warning("Task %s failed (attempt %d of %d), retried in %s: %r",
-                                   the_task.module_path, _attempt, limit, delay, error)
-                    the_task.using(run_after=timezone.now() + delay).enqueue(*args, _attempt=_attempt + 1, **kwargs)
+                    retry = the_task.using(run_after=timezone.now() + delay).enqueue(*args, _attempt=_attempt + 1, **kwargs)
+                    log_task(the_task.module_path, "retrying", ms, task_id, error=error, attempt=_attempt,
+                             attempts=limit, retry_in=delay.total_seconds(), retry_task_id=str(retry.id))
                 else:
-                    logger.error("Task %s failed on its last attempt (%d): %r", the_task.module_path, _attempt, error)
+                    log_task(the_task.module_path, "failed", ms, task_id, error=error, attempt=_attempt, attempts=limit)
                     FailedTask.objects.create(
                         task_path=the_task.module_path,
                         arguments={"args": list(args), "kwargs": kwargs},
@@ -108,10 +113,12 @@ def background_task(func: Callable | None = None, *, attempts: int | None = None
                         traceback="".join(traceback.format_exception(error)),
                     )
                 raise
-            log_task(the_task.module_path, "succeeded", (time.perf_counter() - started) * 1000, attempt=_attempt)
+            log_task(the_task.module_path, "succeeded", (time.perf_counter() - started) * 1000, task_id, attempt=_attempt)
             return result
 
-        the_task = task(priority=priority)(run)
+        # The task's signature is run's (the context first), not the function's that wraps copied.
+        del run.__wrapped__
+        the_task = task(priority=priority, takes_context=True)(run)
         return the_task
 
     return decorate(func) if func else decorate
@@ -226,6 +233,25 @@ def tasks_requeue_abandoned() -> int:
     return requeued
 
 
+def tasks_requeue_left_by(worker_id: str) -> int:
+    """Put back in the queue the tasks `worker_id` left running when it lost the database in the
+    middle of them (their result could not be saved): the worker calls this once the database
+    answers again, before it takes the next task. Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    from django_tasks import TaskResultStatus
+
+    requeued = 0
+    with transaction.atomic():
+        for result in DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=TaskResultStatus.RUNNING):
+            if result.worker_ids and result.worker_ids[-1] == worker_id:
+                logger.warning("Task %s (%s) was cut off by a database outage: queued again", result.id, result.task_path)
+                result.status = TaskResultStatus.READY
+                result.save(update_fields=["status"])
+                requeued += 1
+    return requeued
+
+
 @background_task
 def task_results_prune() -> int:
     """Delete finished tasks' rows (database backend) and e-mail delivery keys older than
@@ -236,6 +262,46 @@ def task_results_prune() -> int:
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
     deliveries, _ = EmailDelivery.objects.filter(sent_at__lt=before).delete()
     return deleted + deliveries
+
+
+def _delete_in_batches(rows, *, batch: int = 5000) -> int:
+    """Delete the rows of the queryset `rows` a batch at a time (each batch its own statement,
+    well within the statement timeout, however many rows piled up); return how many."""
+    deleted = 0
+    while pks := list(rows.values_list("pk", flat=True)[:batch]):
+        rows.model.objects.filter(pk__in=pks).delete()
+        deleted += len(pks)
+    return deleted
+
+
+@background_task
+def sessions_clear_expired() -> int:
+    """Delete the expired sessions from the database (Django's `clearsessions`): the db and
+    cached_db engines leave an expired session in its table unless its visitor logs out.
+    Returns how many."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0  # cache or cookie sessions expire by themselves
+    return _delete_in_batches(store.get_model_class().objects.filter(expire_date__lt=timezone.now()))
+
+
+@background_task
+def login_records_prune() -> int:
+    """Delete django-axes' old records: failed log-in attempts whose cool-off has passed (they
+    lock nobody out any more; axes only cleans them when someone logs in) and the log of log-ins
+    and failures older than settings.LOGIN_RECORDS_KEEP_DAYS. Returns how many."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = timezone.now()
+    deleted = 0
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        deleted += _delete_in_batches(AccessAttempt.objects.filter(attempt_time__lte=now - cool_off))
+    before = now - timedelta(days=settings.LOGIN_RECORDS_KEEP_DAYS)
+    for model in (AccessLog, AccessFailureLog):
+        deleted += _delete_in_batches(model.objects.filter(attempt_time__lt=before))
+    return deleted
 
 
 def tasks_waiting() -> int:

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_str
+from .redis_urls import redis_database, task_queue_redis_url
 from .storage import s3_media_origins, s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -280,6 +282,9 @@ AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip_address"
 AXES_VERBOSE = False
+# Axes' log of log-ins, log-outs and failures is kept this many days (core.tasks.login_records_prune,
+# daily); failed attempts are deleted once their cool-off has passed.
+LOGIN_RECORDS_KEEP_DAYS = env_int("LOGIN_RECORDS_KEEP_DAYS", 90)
 
 # E-mail addresses count once confirmed by a signed link (accounts/tokens.py), valid this long.
 EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_DAYS", 3) * 24 * 60 * 60
@@ -391,10 +396,17 @@ SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "help@otop.example")
 # E-mails, search reindexing and the periodic jobs run in a worker (`manage.py run_worker`,
 # started by `make run` beside the web server; docs/tasks.md). TASKS_BACKEND picks the queue:
 # - "database" (the default): a table in the site's database; nothing else to run.
-# - "rq": RQ on Redis (TASKS_REDIS_URL, else REDIS_URL), for any number of worker machines.
+# - "rq": RQ on Redis, for any number of worker machines: TASKS_REDIS_URL, else the database
+#   after the cache's on REDIS_URL's server (never the cache's own: it may be flushed, and
+#   evicts), else Redis on this machine. The queue's Redis needs `maxmemory-policy noeviction`.
 # - "immediate": run in the web process itself, once its transaction commits (tests).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
-TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
+TASKS_REDIS_URL = task_queue_redis_url(queue_url=env_str("TASKS_REDIS_URL"), cache_url=REDIS_URL)
+if TASKS_BACKEND == "rq" and REDIS_URL and redis_database(TASKS_REDIS_URL) == redis_database(REDIS_URL):
+    raise ImproperlyConfigured(
+        "TASKS_REDIS_URL names the cache's Redis database (REDIS_URL): flushing the cache would drop the "
+        "queued tasks. Give the queue a database of its own, or leave TASKS_REDIS_URL unset (docs/tasks.md)."
+    )
 TASKS = {
     "default": {
         "BACKEND": {
@@ -415,6 +427,8 @@ TASKS_SCHEDULE = {
     "orders.tasks.orders_expire_due": env_int("TASKS_EXPIRE_ORDERS_EVERY", 60),
     "catalogue.tasks.facet_counts_fold": env_int("TASKS_FACET_COUNTS_EVERY", 300),
     "core.tasks.task_results_prune": env_int("TASKS_PRUNE_EVERY", 3600),
+    "core.tasks.sessions_clear_expired": env_int("TASKS_SESSIONS_CLEAR_EVERY", 24 * 3600),
+    "core.tasks.login_records_prune": env_int("TASKS_LOGIN_RECORDS_PRUNE_EVERY", 24 * 3600),
 }
 # Finished tasks' rows and e-mail delivery keys are kept this many days.
 TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 14)
@@ -459,10 +473,15 @@ LOGGING = {
         "json": {"()": "core.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # The task frameworks write every failed attempt at ERROR; core.logs.log_task has logged it
+    # already (WARNING when it is retried, ERROR when it failed for good): theirs becomes WARNING.
+    "filters": {"task_failure_logged": {"()": "core.logs.TaskFailureLoggedFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "django_tasks": {"filters": ["task_failure_logged"]},
+        "rq.worker": {"filters": ["task_failure_logged"]},
         "otop.requests": {"handlers": ["console"], "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING", "propagate": False},
         "otop.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

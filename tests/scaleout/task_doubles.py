@@ -1,8 +1,9 @@
-"""What the task tests run in a worker process of their own: a task that always fails, and an
-e-mail backend that writes one line per message to a file the test reads (the worker's outbox
+"""What the task tests run in a worker process of their own: a task that always fails, one that
+takes its time, and an e-mail backend that writes one line per message to a file the test reads (the worker's outbox
 is in another process)."""
 
 import json
+import time
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -13,6 +14,13 @@ from core.tasks import background_task
 @background_task(attempts=3)
 def always_fails(*, reason: str) -> None:
     raise RuntimeError(reason)
+
+
+@background_task
+def naps(*, seconds: float) -> str:
+    """Long enough for a test to stop the database under it."""
+    time.sleep(seconds)
+    return "rested"
 
 
 class MailLogBackend(BaseEmailBackend):

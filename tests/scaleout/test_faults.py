@@ -1,4 +1,4 @@
-"""Faults while the site runs: PostgreSQL stopped, Redis stopped.
+"""Faults while the site runs: PostgreSQL stopped, Redis stopped; the task worker through both.
 
 The site runs under gunicorn in a subprocess against a PostgreSQL cluster and a Redis of this
 module's own (never the machine's services, which other suites use), so both can be stopped and
@@ -8,10 +8,14 @@ visitors stay signed in: their sessions are also in the database) and the cache 
 Redis is back.
 """
 
+import contextlib
 import http.cookiejar
 import json
 import re
+import shutil
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -20,7 +24,7 @@ import urllib.request
 import pytest
 import redis
 
-from tests.site.processes import clean_environment
+from tests.site.processes import PROJECT_DIR, clean_environment
 
 from .services import Answer, get, manage, postgres_cluster, redis_server, served_site
 
@@ -206,3 +210,167 @@ def test_a_hung_redis_costs_pages_one_short_wait_not_one_per_cache_operation(clu
         assert max(page.seconds for page in pages) < 1.5
         assert sum(page.seconds for page in pages) < 4
         wait_until(lambda: all('"cache": "up"' in get(port, "/readyz").body for _ in range(4)))
+
+
+# --- The task worker through an outage ---------------------------------------------------------
+
+
+class TaskWorker:
+    """`manage.py run_worker` in a process of its own on the module's cluster (its e-mails written
+    to a file, its log lines to another), and the e-mails a test queues for it."""
+
+    def __init__(self, folder, **environment: str):
+        self.mail_log = folder / "mails.jsonl"
+        self.stderr = folder / "worker.log"
+        self.environment = clean_environment(
+            DJANGO_SETTINGS_MODULE="tests.scaleout.worker_settings", EMAIL_LOG_PATH=str(self.mail_log),
+            LOG_FORMAT="json", DATABASE_POOL_SIZE="4", **environment,
+        )
+        self.process = None
+
+    def start(self) -> None:
+        command = [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--tick", "1", "--retry-max", "2"]
+        with open(self.stderr, "wb") as stderr:
+            self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.environment, stdout=subprocess.DEVNULL, stderr=stderr)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def queue_email(self, subject: str) -> None:
+        code = f"from core.tasks import email_enqueue; email_enqueue(subject={subject!r}, body='Hi', to=['buyer@example.com'])"
+        manage("shell", "-c", code, environment=self.environment)
+
+    def subjects_sent(self) -> list[str]:
+        if not self.mail_log.exists():
+            return []
+        return [json.loads(line)["subject"] for line in self.mail_log.read_text().splitlines()]
+
+    def log_lines(self) -> list[dict]:
+        lines = []
+        for line in self.stderr.read_text().splitlines():
+            with contextlib.suppress(ValueError):  # not JSON, or a line still being written
+                lines.append(json.loads(line))
+        return lines
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self) -> str:
+        return self.stderr.read_text()[-3000:]
+
+
+@pytest.fixture
+def task_worker(cluster, tmp_path):
+    worker = TaskWorker(tmp_path, DATABASE_URL=cluster.url(DATABASE))
+    yield worker
+    worker.stop()
+
+
+def test_the_task_worker_outlives_a_postgresql_outage_and_runs_what_is_queued_after_it(cluster, task_worker):
+    task_worker.start()
+    task_worker.queue_email("Before the outage")
+    wait_until(lambda: task_worker.subjects_sent() == ["Before the outage"], seconds=30)
+
+    cluster.stop("fast")
+    try:
+        time.sleep(4)
+        assert task_worker.alive(), task_worker.log_tail()
+    finally:
+        cluster.start()
+
+    task_worker.queue_email("After the outage")
+    waited = wait_until(lambda: "After the outage" in task_worker.subjects_sent(), seconds=30)
+    print(f"PostgreSQL back: the worker sent the e-mail queued after the outage within {waited:.2f} s")
+    assert task_worker.subjects_sent() == ["Before the outage", "After the outage"]
+    assert task_worker.alive(), "the same worker process ran it"
+
+    outage = [line for line in task_worker.log_lines() if line.get("event") == "worker_outage"]
+    assert outage[0]["level"] == "ERROR" and outage[0]["service"] == "database"
+    assert outage[0]["retry_in"] == 1 and outage[0]["worker_id"].startswith("otop-")
+    assert all(line["level"] == "WARNING" and line["retry_in"] <= 2 for line in outage[1:]), "capped back-off"
+    assert any(line.get("event") == "worker_recovered" for line in task_worker.log_lines())
+
+    task_worker.process.send_signal(signal.SIGTERM)
+    assert task_worker.process.wait(timeout=5) == 0
+
+
+def test_a_task_cut_off_by_a_postgresql_outage_runs_again_once_the_server_is_back(cluster, task_worker):
+    def naps_rows() -> list[tuple]:
+        with cluster.connect(DATABASE) as conn:
+            return conn.execute(
+                "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+                ["tests.scaleout.task_doubles.naps"],
+            ).fetchall()
+
+    task_worker.start()
+    manage("shell", "-c", "from tests.scaleout.task_doubles import naps; naps.enqueue(seconds=3)",
+           environment=task_worker.environment)
+    wait_until(lambda: [status for status, _ in naps_rows()] == ["RUNNING"], seconds=30)
+    cluster.stop("fast")  # the nap ends while the server is down: its result cannot be saved
+    try:
+        time.sleep(4)
+        assert task_worker.alive(), task_worker.log_tail()
+    finally:
+        cluster.start()
+
+    wait_until(lambda: [status for status, _ in naps_rows()] == ["SUCCESSFUL"], seconds=40)
+    ((_, worker_ids),) = naps_rows()
+    assert len(worker_ids) == 2 and worker_ids[0] == worker_ids[1], "run again by the same worker"
+    assert task_worker.alive()
+    # Queued again by the worker itself once back, or by its scheduler thread if that came first.
+    messages = [line["message"] for line in task_worker.log_lines()]
+    assert any("cut off by a database outage" in message or "which is gone" in message for message in messages)
+
+
+def test_the_task_worker_waiting_out_an_outage_stops_at_once_on_sigterm(cluster, task_worker):
+    task_worker.start()
+    task_worker.queue_email("Before the outage")
+    wait_until(lambda: task_worker.subjects_sent() == ["Before the outage"], seconds=30)
+    cluster.stop("fast")
+    try:
+        time.sleep(2.5)  # in its back-off wait
+        started = time.monotonic()
+        task_worker.process.send_signal(signal.SIGTERM)
+        code = task_worker.process.wait(timeout=5)
+        stopped = time.monotonic() - started
+    finally:
+        cluster.start()
+    assert code == 0 and stopped < 1.5, (code, stopped)
+
+
+def test_the_rq_task_worker_waits_for_redis_and_outlives_its_restart(cluster, tmp_path):
+    from .services import RedisServer, free_port
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    queue = RedisServer(port=free_port(), folder=tmp_path)
+    worker = TaskWorker(tmp_path, DATABASE_URL=cluster.url(DATABASE), WORKER_TASKS_BACKEND="rq", TASKS_REDIS_URL=queue.url)
+    try:
+        # Started while Redis is down: it waits for it.
+        worker.start()
+        time.sleep(5)
+        assert worker.alive(), worker.log_tail()
+        queue.start()
+        worker.queue_email("Redis started")
+        wait_until(lambda: worker.subjects_sent() == ["Redis started"], seconds=30)
+
+        # Redis killed and started again (empty) under a running worker.
+        queue.stop()
+        time.sleep(3)
+        queue.start()
+        worker.queue_email("Redis restarted")
+        wait_until(lambda: "Redis restarted" in worker.subjects_sent(), seconds=30)
+        assert worker.alive(), "the same worker process ran it"
+        assert worker.subjects_sent() == ["Redis started", "Redis restarted"]
+        outage = [line for line in worker.log_lines() if line.get("event") == "worker_outage"]
+        assert outage[0]["level"] == "ERROR" and outage[0]["service"] == "redis"
+
+        started = time.monotonic()
+        worker.process.send_signal(signal.SIGTERM)
+        assert worker.process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        worker.stop()
+        queue.stop()

@@ -204,6 +204,22 @@ def test_a_live_workers_running_task_is_left_alone(database_queue, db):
     assert task.status == TaskResultStatus.RUNNING
 
 
+def test_a_worker_back_from_a_database_outage_queues_again_only_the_tasks_it_left_running(database_queue, db):
+    from core.tasks import tasks_requeue_left_by
+
+    for subject in ("Cut off", "Another worker's"):
+        email_enqueue(subject=subject, body="Hi", to=["someone@example.com"])
+    by_subject = {task.args_kwargs["kwargs"]["subject"]: task for task in DBTaskResult.objects.all()}
+    cut_off, others = by_subject["Cut off"], by_subject["Another worker's"]
+    cut_off.claim("otop-back-from-the-outage")
+    others.claim("otop-another-worker")
+
+    assert tasks_requeue_left_by("otop-back-from-the-outage") == 1
+    cut_off.refresh_from_db()
+    others.refresh_from_db()
+    assert (cut_off.status, others.status) == (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
 def test_periodic_jobs_are_enqueued_once_however_many_workers_tick(database_queue, db):
     now = timezone.now()
     first = schedule_due(now=now)
@@ -317,3 +333,191 @@ def test_an_uploaded_images_thumbnails_are_made_by_the_worker(database_queue, tr
     finished = run_worker(mail_log, "--batch", "--no-schedule", MEDIA_ROOT=str(media_root))
     assert finished.returncode == 0, finished.stderr
     assert all(default_storage.exists(thumbnail) for thumbnail in thumbnails)
+
+
+# --- Periodic clean-ups: expired sessions, django-axes' old records -------------------------------
+
+
+def sessions_of_age(**expiry_offsets) -> None:
+    """A session per keyword: its key, and how far from now it expires (negative: expired)."""
+    from django.contrib.sessions.models import Session
+
+    for key, offset in expiry_offsets.items():
+        Session.objects.create(session_key=key, session_data="e30:stub", expire_date=timezone.now() + offset)
+
+
+def login_records_of_age(**ages) -> None:
+    """django-axes' records, one of each kind per keyword: its user name, and how long ago it was written."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    common = {"user_agent": "Firefox", "ip_address": "203.0.113.9", "http_accept": "*/*", "path_info": "/accounts/login/"}
+    for username, age in ages.items():
+        attempt = AccessAttempt.objects.create(username=username, get_data="", post_data="", failures_since_start=3, **common)
+        failure = AccessFailureLog.objects.create(username=username, **common)
+        log = AccessLog.objects.create(username=username, **common)
+        for record in (attempt, failure, log):
+            type(record).objects.filter(pk=record.pk).update(attempt_time=timezone.now() - age)
+
+
+def test_the_expired_sessions_are_cleared_and_the_live_ones_kept(db):
+    from django.contrib.sessions.models import Session
+
+    from core.tasks import sessions_clear_expired
+
+    sessions_of_age(expired_yesterday=timedelta(days=-1), expired_just_now=timedelta(seconds=-1),
+                    live=timedelta(minutes=5), live_for_weeks=timedelta(weeks=2))
+    result = sessions_clear_expired.enqueue()
+    assert result.return_value == 2
+    assert set(Session.objects.values_list("session_key", flat=True)) == {"live", "live_for_weeks"}
+
+
+def test_login_records_are_pruned_past_their_cool_off_and_retention(db, settings):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from core.tasks import login_records_prune
+
+    settings.LOGIN_RECORDS_KEEP_DAYS = 90
+    # The cool-off is 15 minutes: an attempt older than that locks nobody out any more.
+    login_records_of_age(now=timedelta(minutes=1), last_hour=timedelta(hours=1),
+                         last_month=timedelta(days=30), last_year=timedelta(days=365))
+    result = login_records_prune.enqueue()
+
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"now"}
+    for model in (AccessLog, AccessFailureLog):
+        assert set(model.objects.values_list("username", flat=True)) == {"now", "last_hour", "last_month"}
+    assert result.return_value == 3 + 2
+
+
+def test_the_clean_ups_delete_in_batches(db):
+    from django.contrib.sessions.models import Session
+
+    from core.tasks import _delete_in_batches
+
+    sessions_of_age(**{f"expired{n}": timedelta(days=-1) for n in range(7)}, live=timedelta(days=1))
+    assert _delete_in_batches(Session.objects.filter(expire_date__lt=timezone.now()), batch=3) == 7
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+@pytest.mark.slow
+def test_the_worker_clears_expired_sessions_and_old_login_records_on_its_schedule(database_queue, transactional_db, mail_log):
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.sessions.models import Session
+
+    assert {"core.tasks.sessions_clear_expired", "core.tasks.login_records_prune"} <= set(database_queue.TASKS_SCHEDULE)
+    sessions_of_age(expired=timedelta(hours=-1), live=timedelta(hours=1))
+    login_records_of_age(recent=timedelta(minutes=1), old=timedelta(days=400))
+
+    finished = run_worker(mail_log, "--batch")
+    assert finished.returncode == 0, finished.stderr
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent"]
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["recent"]
+    ran = {run.name for run in PeriodicRun.objects.filter(last_enqueued_at__isnull=False)}
+    assert {"core.tasks.sessions_clear_expired", "core.tasks.login_records_prune"} <= ran
+
+
+# --- Task log lines: the task's id, a retried attempt at WARNING -----------------------------------
+
+
+def json_lines(text: str) -> list[dict]:
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            lines.append(json.loads(line))
+    return lines
+
+
+@pytest.mark.slow
+def test_each_attempts_log_line_carries_its_task_id_and_only_the_last_failure_is_an_error(
+    database_queue, transactional_db, mail_log
+):
+    from tests.scaleout.task_doubles import always_fails
+
+    always_fails.enqueue(reason="the mail server is down")
+    finished = run_worker(mail_log, "--max-tasks", "3", "--interval", "0.05", "--no-schedule", TASKS_RETRY_BACKOFF="0.1")
+    assert finished.returncode == 0, finished.stderr
+
+    attempts = [str(a.id) for a in DBTaskResult.objects.filter(task_path=always_fails.module_path).order_by("enqueued_at")]
+    lines = json_lines(finished.stderr)
+    ours = [line for line in lines if line["logger"] == "otop.tasks" and line.get("task") == always_fails.module_path]
+    assert [(line["status"], line["level"], line["attempt"]) for line in ours] == [
+        ("retrying", "WARNING", 1), ("retrying", "WARNING", 2), ("failed", "ERROR", 3),
+    ]
+    assert [line["task_id"] for line in ours] == attempts
+    assert [line.get("retry_task_id") for line in ours] == [attempts[1], attempts[2], None]
+    assert all(line["error"] == "RuntimeError: the mail server is down" for line in ours)
+    assert "exception" in ours[2] and "exception" not in ours[0]
+    # django-tasks' own line for each failed attempt is lowered: one ERROR (ours) reaches Sentry.
+    errors = [line for line in lines if line["level"] == "ERROR"]
+    assert errors == [ours[2]], errors
+    assert len([line for line in lines if line["logger"] == "django_tasks" and "state=FAILED" in line["message"]]) == 3
+
+
+def test_a_task_run_at_once_logs_its_id(settings, db):
+    import logging
+
+    from core.logs import TASK_LOGGER
+    from core.tasks import sessions_clear_expired
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger(TASK_LOGGER).addHandler(handler)
+    try:
+        result = sessions_clear_expired.enqueue()
+    finally:
+        logging.getLogger(TASK_LOGGER).removeHandler(handler)
+    (line,) = records
+    assert line.task_id == str(result.id) and line.status == "succeeded" and line.levelname == "INFO"
+
+
+def test_the_task_frameworks_line_for_an_error_log_task_reported_is_lowered_to_a_warning():
+    import logging
+
+    from core.logs import TaskFailureLoggedFilter, log_task
+
+    reported, unreported = RuntimeError("retried"), RuntimeError("another task's")
+    log_task("tests.some_task", "retrying", 1.0, "id-1", error=reported, attempt=1)
+    lowered = TaskFailureLoggedFilter()
+    for error, level in ((reported, logging.WARNING), (unreported, logging.ERROR)):
+        record = logging.LogRecord("django_tasks", logging.ERROR, __file__, 1, "Task failed", (), (type(error), error, None))
+        assert lowered.filter(record)
+        assert record.levelno == level
+        # RQ's worker logs the failure without exc_info, inside the `except` that caught it.
+        try:
+            raise error
+        except RuntimeError:
+            record = logging.LogRecord("rq.worker", logging.ERROR, __file__, 1, "job: exception raised", (), None)
+            assert lowered.filter(record)
+        assert record.levelno == level
+
+
+# --- The RQ queue's Redis database --------------------------------------------------------------
+
+
+def test_the_queue_takes_the_redis_database_after_the_caches():
+    from otop_site.settings.redis_urls import next_database_url, redis_database, task_queue_redis_url
+
+    assert task_queue_redis_url(queue_url="", cache_url="redis://cache.internal:6380/2") == "redis://cache.internal:6380/3"
+    assert task_queue_redis_url(queue_url="", cache_url="redis://:secret@cache.internal") == "redis://:secret@cache.internal/1"
+    assert task_queue_redis_url(queue_url="redis://queue.internal/0", cache_url="redis://cache.internal/0") == "redis://queue.internal/0"
+    assert task_queue_redis_url(queue_url="", cache_url="") == "redis://127.0.0.1:6379/0"
+    assert next_database_url("unix:///run/redis.sock?db=4") == "unix:///run/redis.sock?db=5"
+    assert next_database_url("rediss://cache.internal:6380/0?ssl_cert_reqs=none") == "rediss://cache.internal:6380/1?ssl_cert_reqs=none"
+    assert redis_database("redis://Cache.internal/0") == redis_database("redis://cache.internal:6379")
+    assert redis_database("redis://cache.internal/0") != redis_database("redis://cache.internal/1")
+
+
+def test_the_settings_never_put_the_queue_in_the_caches_redis_database():
+    from tests.site.processes import import_settings, settings_values
+
+    # A DATABASE_URL, or the settings would start the embedded server; it is never connected to.
+    environment = {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/none", "TASKS_BACKEND": "rq",
+                   "REDIS_URL": "redis://cache.internal:6379/0"}
+    derived = settings_values("otop_site.settings.base", ["RQ_QUEUES"], **environment)["RQ_QUEUES"]
+    assert derived["default"]["URL"] == "redis://cache.internal:6379/1"
+
+    shared = import_settings("otop_site.settings.base", ["RQ_QUEUES"], **environment, TASKS_REDIS_URL="redis://cache.internal:6379")
+    assert shared.returncode != 0
+    assert "ImproperlyConfigured: TASKS_REDIS_URL names the cache's Redis database" in shared.stderr
