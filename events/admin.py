@@ -72,7 +72,7 @@ class StallApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Producers' applications for a stall, to look up; staff decide them with the actions below,
     through the same service as the organisers' buttons (its rules, its history, its messages)."""
 
-    list_display = ("producer", "event", "state", "preferred_zone", "needs_power", "needs_corner", "needs_double", "created_at")
+    list_display = ("producer", "event", "state", "preferred_zone", "needs", "created_at")
     list_filter = ("state", ("event", admin.RelatedOnlyFieldListFilter), "needs_power", "needs_corner", "needs_double", "exhibited_before")
     search_fields = (
         "producer__name", "producer__name_en", "producer__name_ja", "producer__slug",
@@ -83,6 +83,10 @@ class StallApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("event", "producer", "preferred_zone", "products")
     inlines = [AssignmentInline, ApplicationHistoryInline]
     actions = ["accept_selected", "waitlist_selected", "reject_selected"]
+
+    @admin.display(description=_("needs"))
+    def needs(self, application):
+        return ", ".join(str(feature.label) for feature in application.needs) or "—"
 
     def has_decide_permission(self, request):
         return request.user.has_perm("events.change_stallapplication")
