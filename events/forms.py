@@ -43,7 +43,9 @@ class EventForm(forms.ModelForm):
         # Provinces, and the event's own place when it is a district (as the demo events are).
         current = Q(pk=self.instance.place_id) if self.instance.place_id else Q(pk__in=[])
         self.fields["place"].queryset = Place.objects.filter(Q(level=Place.Level.PROVINCE) | current).order_by("country", "name_en")
-        self.fields["slug"].help_text = _("Part of the event's address, e.g. otop-city-2026.")
+        # Left empty, the slug is made from the name (or the first day, for a name in Thai or Japanese).
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Part of the event's address, e.g. otop-city-2026. Leave it empty to have it made from the name.")
 
 
 class EventStatusForm(forms.Form):

@@ -255,6 +255,9 @@ class StallApplication(models.Model):
         """What the application needs of its stall, in the declared order."""
         return StallFeature.needed_by(self)
 
+    def __str__(self) -> str:
+        return f"{self.producer} @ {self.event}"
+
 
 class ApplicationStateChange(StateChange):
     """Every change of a stall application's state (see events.lifecycles)."""

@@ -1,12 +1,14 @@
 """Orders in the Django admin, for staff to look things up: each order with its lines, its
 history and its transfer slips, the buyers' reviews, and each producer's sales terms. Nothing is edited
 here by hand: an order's state, prices and totals change only through the services, which record
-who moved it, return its stock and tell the buyer and the producer. The one staff action is the
-expiry the system itself runs (`manage.py expire_orders`), for the selected orders."""
+who moved it, return its stock and tell the buyer and the producer. The staff actions go through
+the services too: the expiry the system itself runs (`manage.py expire_orders`), for the selected
+orders, and taking down reviews that break the rules."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -68,12 +70,30 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("product", "buyer", "rating", "created_at")
+    """Reviews to read; one that breaks the rules is taken down through the service."""
+
+    list_display = ("product", "buyer", "rating", "excerpt", "created_at")
     list_filter = ("rating",)
-    search_fields = ("product__name_en", "buyer__username", "text")
+    search_fields = ("product__name_en", "product__name_th", "product__name_ja", "buyer__username", "buyer__email", "text")
     list_select_related = ("product", "buyer")
     date_hierarchy = "created_at"
     raw_id_fields = ("line", "product", "buyer")
+    actions = ["remove_selected"]
+
+    @admin.display(description=_("review"))
+    def excerpt(self, review):
+        return Truncator(review.text).chars(80)
+
+    def has_remove_permission(self, request):
+        return request.user.has_perm("orders.delete_review")
+
+    @admin.action(description=_("Take down the selected reviews"), permissions=["remove"])
+    def remove_selected(self, request, queryset):
+        removed = 0
+        for review in queryset:
+            services.review_remove(review=review, by=request.user)
+            removed += 1
+        self.message_user(request, ngettext("%d review taken down.", "%d reviews taken down.", removed) % removed)
 
 
 class ShippingBandInline(ReadOnlyInline):

@@ -7,6 +7,8 @@ from django.db.models import Avg, Count, Prefetch, Sum, Window
 
 from catalogue.models import ProductPhoto
 from events.selectors import pickup_events_for
+from places.models import Place
+from places.naming import postal_address
 from producers.models import ProducerMembership
 
 from .cache import visitor_bits
@@ -121,6 +123,13 @@ def producer_order(*, producer_ids, number: str) -> Order:
         .prefetch_related("lines", "events__by", "slips")
         .get()
     )
+
+
+def sender_address(*, order: Order) -> str:
+    """Where the parcel comes from, for the packing slip: the producer's place with its district,
+    province, postcode and country (a producer gives no street address)."""
+    place = Place.objects.with_ancestors().get(pk=order.producer.place_id)
+    return postal_address(place)
 
 
 def viewable_slip(*, user, number: str, slip_id: int) -> PaymentSlip:

@@ -639,6 +639,17 @@ def review_create(*, line: OrderLine, buyer: User, rating: int, text: str) -> Re
     return review
 
 
+@transaction.atomic
+def review_remove(*, review: Review, by: User) -> None:
+    """Staff take down a review that breaks the site's rules (abuse, someone's personal details,
+    advertising): it leaves its product's page and average at once (the page is renewed by the
+    review's receiver). A review has no hidden state, so the row is deleted and its buyer may
+    review that purchase again. Raises PermissionDenied for anyone who may not delete reviews."""
+    if not (by.is_staff and by.has_perm("orders.delete_review")):
+        raise PermissionDenied
+    Review.objects.filter(pk=review.pk).delete()
+
+
 def favourite_toggle(*, user: User, product: Product | None = None, producer: Producer | None = None) -> bool:
     """Add or remove a favourite product or producer; return whether it is now a favourite."""
     model, field, value = (FavouriteProduct, "product", product) if product is not None else (FavouriteProducer, "producer", producer)

@@ -34,3 +34,18 @@ def full_name(place) -> str:
         return " ".join(reversed(parts))
     separator = " " if language == "th" else ", "
     return separator.join(parts)
+
+
+def postal_address(place) -> str:
+    """The place as the end of a postal address, in the visitor's language: its full name, the
+    postcode when the place (or the tambon it lies in) has only one, and the country; "Tambon Tha
+    Sawang, Mueang Surin, Surin 32000, Thailand". Load the place with its ancestors."""
+    from .models import Country
+
+    codes = next((p.postal_codes.split() for p in place.ancestors() if p.postal_codes), [])
+    postcode = codes[0] if len(codes) == 1 else ""
+    country = Country(place.country).label if place.country in Country.values else ""
+    if current_language() == "ja":
+        return " ".join(part for part in (f"〒{postcode}" if postcode else "", str(country), full_name(place)) if part)
+    separator = " " if current_language() == "th" else ", "
+    return separator.join(part for part in (" ".join(filter(None, (full_name(place), postcode))), str(country)) if part)

@@ -143,5 +143,22 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ProducerMembership.Role.choices, initial="member")
 
 
+class VerificationQueueFilterForm(forms.Form):
+    """The verification queue's tabs and search box (a GET form: a bad state shows the pending
+    groups, the search is cut at its length)."""
+
+    state = forms.ChoiceField(label=_("State"), required=False, choices=Producer.State.choices)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        help_text=_("Group name, a manager's name or e-mail, a phone number, a village, district or province."),
+    )
+
+    def filters(self) -> dict:
+        """The state (pending unless a valid one was asked for) and the words searched for."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"state": data.get("state") or Producer.State.PENDING, "query": (data.get("q") or "").strip()}
+
+
 class StateChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

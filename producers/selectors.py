@@ -1,11 +1,16 @@
 """The reads of the producer pages."""
 
-from django.db.models import Prefetch
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
 from .models import PayoutChange, Producer, ProducerMembership, ProducerPhoto
 from .services import invitations_for
+
+QUEUE_SEARCH_WORDS = 5
 
 
 def producer_profile(*, slug: str) -> Producer:
@@ -46,13 +51,38 @@ def dashboard_home(*, producer: Producer, user: User) -> dict:
     }
 
 
-def verification_queue(*, state: str = "pending") -> list[Producer]:
-    return list(
-        Producer.objects.filter(state=state)
-        .with_place()
-        .prefetch_related(Prefetch("memberships", queryset=ProducerMembership.objects.select_related("user")))
-        .order_by("created_at")[:200]
+# Where a word typed in the verification queue's search box may be found: the group's names and
+# contact details, and the names of its place, the places above it and its province.
+QUEUE_SEARCH_FIELDS = [
+    "name", "name_en", "name_ja", "slug", "contact_email", "contact_phone", "line_id",
+    *(
+        f"{place}__{name}"
+        for place in ("place", "place__parent", "place__parent__parent", "province")
+        for name in ("name_en", "name_local", "name_th", "name_ja")
+    ),
+]
+# …and the accounts of its members: user name, names, e-mail.
+QUEUE_MEMBER_SEARCH_FIELDS = ["user__username", "user__first_name", "user__last_name", "user__email"]
+
+
+def _queue_word(word: str) -> Q:
+    members = ProducerMembership.objects.filter(producer=OuterRef("pk")).filter(
+        reduce(or_, (Q(**{f"{field}__icontains": word}) for field in QUEUE_MEMBER_SEARCH_FIELDS))
     )
+    return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in QUEUE_SEARCH_FIELDS)) | Q(Exists(members))
+
+
+def verification_queue(*, state: str = "pending", query: str = "") -> QuerySet[Producer]:
+    """The producers in `state`, longest waiting first, for staff to page through: each word of
+    `query` must be found in the group's names or contact details, its place (village, tambon,
+    district, province) or its members' names and e-mail addresses. With the place chain and the
+    members' accounts (the queue shows the managers' contacts), so a page costs the same
+    whatever its length."""
+    producers = Producer.objects.filter(state=state)
+    for word in query.split()[:QUEUE_SEARCH_WORDS]:
+        producers = producers.filter(_queue_word(word))
+    members = ProducerMembership.objects.select_related("user").order_by("role", "joined_at", "pk")  # managers first
+    return producers.with_place().prefetch_related(Prefetch("memberships", queryset=members)).order_by("created_at", "pk")
 
 
 def payout_history(*, producer: Producer, limit: int = 10) -> list[PayoutChange]:

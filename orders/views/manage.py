@@ -22,8 +22,8 @@ from producers.views.mixins import (
 from .. import services
 from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
 from ..lifecycles import ORDER_LIFECYCLE
-from ..models import Order, SalesTerms
-from ..selectors import order_counts, producer_order, producer_orders
+from ..models import DeliveryMethod, Order, PaymentMethod, PaymentSlip, SalesTerms
+from ..selectors import order_counts, producer_order, producer_orders, sender_address
 
 
 class ProducerOrderListView(ProducerMemberRequiredMixin, TemplateView):
@@ -72,6 +72,29 @@ class ProducerOrderMixin(ProducerMemberRequiredMixin):
         )
 
 
+def offered_steps(order: Order) -> set[str]:
+    """The moves the order's page offers under "Next step": those the lifecycle allows from the
+    order's state that fit its delivery and payment (a shipment once paid, or unpaid for cash on
+    delivery; a hand-over once shipped, or paid for a pick-up). A transfer slip waiting for review
+    is the one way to confirm the payment while it waits, so no second button does the same.
+    Empty once the order has nowhere to go (delivered, cancelled), and then no heading is shown."""
+    targets = set(ORDER_LIFECYCLE.targets(order.state))
+    steps = set()
+    slip_waiting = any(slip.state == PaymentSlip.State.WAITING for slip in order.slips.all())
+    if Order.State.PAID in targets and not slip_waiting:
+        steps.add(Order.State.PAID)
+    if (
+        Order.State.SHIPPED in targets and order.delivery_method == DeliveryMethod.SHIPPING
+        and (order.state == Order.State.PAID or order.payment_method == PaymentMethod.CASH_ON_DELIVERY)
+    ):
+        steps.add(Order.State.SHIPPED)
+    if Order.State.DELIVERED in targets and (order.state == Order.State.SHIPPED or order.delivery_method == DeliveryMethod.PICKUP):
+        steps.add(Order.State.DELIVERED)
+    if Order.State.CANCELLED in targets:
+        steps.add(Order.State.CANCELLED)
+    return steps
+
+
 class ProducerOrderDetailView(ProducerOrderMixin, ActionView, TemplateView):
     """One order of the producer's, and its buttons: each POSTs the state it moves the order to
     (`paid`, `shipped`, …) or a slip review (`slip_accept`, `slip_reject`)."""
@@ -85,7 +108,7 @@ class ProducerOrderDetailView(ProducerOrderMixin, ActionView, TemplateView):
             "order": order,
             "ship_form": ShipForm(),
             "cancel_form": CancelForm(),
-            "transitions": ORDER_LIFECYCLE.targets(order.state),
+            "next_steps": offered_steps(order),
         }
 
     def post(self, request, *args, **kwargs):
@@ -142,7 +165,9 @@ class PackingSlipView(ProducerOrderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = self.get_order()  # first: it may select the order's group, which the context names
-        return super().get_context_data(**kwargs) | {"order": order, "printed_at": timezone.now()}
+        return super().get_context_data(**kwargs) | {
+            "order": order, "sender_address": sender_address(order=order), "printed_at": timezone.now(),
+        }
 
 
 class OrdersCsvView(ProducerMemberRequiredMixin, View):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -25,6 +26,7 @@ from ..forms import (
     RegistrationBasicsForm,
     RegistrationPlaceForm,
     StateChangeForm,
+    VerificationQueueFilterForm,
 )
 from ..models import PayoutChange, Producer, ProducerInvitation, ProducerMembership
 from ..selectors import dashboard_home, payout_held_change, payout_history, payout_review_queue, verification_queue
@@ -320,15 +322,37 @@ class InvitationView(ProducerMemberRequiredMixin, TemplateView):
 
 
 class VerificationQueueView(StaffRequiredMixin, TemplateView):
+    """Producers by verification state, searched and paged, each with its contacts and the
+    buttons that verify or suspend it."""
+
     template_name = "producers/manage/verification_queue.html"
+    paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        state = self.request.GET.get("state", Producer.State.PENDING)
-        if state not in Producer.State.values:
-            state = Producer.State.PENDING
-        # One form per producer, each with its own ids, so every "Reason" label names its own box.
-        queue = [(producer, StateChangeForm(auto_id=f"id_{producer.pk}_%s")) for producer in verification_queue(state=state)]
-        return super().get_context_data(**kwargs) | {"queue": queue, "state": state, "states": Producer.State.choices}
+        filter_form = VerificationQueueFilterForm(self.request.GET)
+        filters = filter_form.filters()
+        page = Paginator(verification_queue(**filters), self.paginate_by).get_page(self.request.GET.get("page"))
+        queue = [
+            {
+                "producer": producer,
+                # One form per producer, each with its own ids, so every "Reason" label names its own box.
+                "form": StateChangeForm(auto_id=f"id_{producer.pk}_%s"),
+                "managers": [m.user for m in producer.memberships.all() if m.role == ProducerMembership.Role.MANAGER],
+                "members": [m.user for m in producer.memberships.all() if m.role != ProducerMembership.Role.MANAGER],
+            }
+            for producer in page.object_list
+        ]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(**kwargs) | {
+            "queue": queue,
+            "state": filters["state"],
+            "search": filters["query"],
+            "states": Producer.State.choices,
+            "filter_form": filter_form,
+            "page_obj": page,
+            "query_without_page": query.urlencode(),
+        }
 
 
 class ProducerStateView(StaffRequiredMixin, ServiceFormView):

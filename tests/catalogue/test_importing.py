@@ -603,7 +603,8 @@ def test_preview_of_a_file_with_errors_lists_each_and_refuses_to_import(client, 
     assert problems == [(3, "price"), (5, "category"), (5, "stock")]
     assert "2 rows have problems" in page
     assert "A price cannot be negative." in page and "There is no category “weapons”" in page
-    assert 'value="import" class="button" disabled' in page
+    assert 'value="import" class="button" disabled aria-disabled="true" aria-describedby="import-blocked"' in page
+    assert '<p id="import-blocked">' in page
 
     refused = client.post(uploaded.url, {"action": "import"})
     assert refused.status_code == 302 and refused.url == uploaded.url
