@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from core.admin import StateChangeInline
 
@@ -23,6 +24,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "name_th", "name_ja", "slug")
     raw_id_fields = ("place",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # The status moves only through the event lifecycle (the organisers' buttons), which checks
     # the move and writes its history row; a new event starts as a draft.
     readonly_fields = ("status",)

@@ -73,7 +73,11 @@ class OrganiserJoinView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         event = self.get_event()
-        accept = request.POST.get("answer") == "accept"
+        answer = request.POST.get("answer", "")
+        if answer not in ("accept", "decline"):
+            messages.error(request, _("Choose to accept or to decline the invitation."))
+            return redirect(request.path)
+        accept = answer == "accept"
         try:
             services.organiser_invitation_answer(event=event, token=self.kwargs["token"], user=request.user, accept=accept)
         except ValidationError as error:
