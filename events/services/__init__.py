@@ -1,6 +1,7 @@
 """Every write about events, by subdomain: the events themselves (``events``), their layout of
 zones and stalls (``layout``), producers' applications (``applications``), giving stalls to
-them (``assignment``) and the days of the fair (``fair_days``).
+them (``assignment``), the days of the fair (``fair_days``), fees by a tariff (``tariff``) and
+co-organisers (``organisers``).
 
 The public names are re-exported here, so ``from events import services`` and
 ``services.stall_assign(...)`` read as before.
