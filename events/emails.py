@@ -30,9 +30,12 @@ def producer_recipients(producer: Producer) -> list[tuple[str, str]]:
     recipients = {}
     if producer.contact_email:
         recipients[producer.contact_email.lower()] = (producer.contact_email, producer.own_language)
-    for membership in ProducerMembership.objects.filter(producer=producer, role=ProducerMembership.Role.MANAGER).select_related("user"):
-        # Only a confirmed address: an unconfirmed one may belong to someone else.
-        if membership.user.email_verified:
+    memberships = producer.memberships.all()
+    if "memberships" not in getattr(producer, "_prefetched_objects_cache", {}):
+        memberships = memberships.select_related("user")  # else prefetched with their users: many producers mailed at once
+    for membership in memberships:
+        # Managers only, and only a confirmed address: an unconfirmed one may belong to someone else.
+        if membership.role == ProducerMembership.Role.MANAGER and membership.user.email_verified:
             recipients.setdefault(membership.user.email.lower(), (membership.user.email, membership.user.language))
     return list(recipients.values())
 

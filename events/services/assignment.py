@@ -48,7 +48,11 @@ def _notify_stalls(assignment_ids, previous_codes: dict | None = None) -> None:
     """E-mail the producers of these assignments their stall (or where it moved from), once the
     transaction commits."""
     previous_codes = previous_codes or {}
-    assignments = StallAssignment.objects.filter(pk__in=list(assignment_ids)).select_related("event__place", "stall__zone", "producer")
+    assignments = (
+        StallAssignment.objects.filter(pk__in=list(assignment_ids))
+        .select_related("event__place", "stall__zone", "producer")
+        .prefetch_related("producer__memberships__user")
+    )
     for assignment in assignments.order_by("pk"):
         stall_notify(assignment=assignment, previous_code=previous_codes.get(assignment.pk, ""))
 
