@@ -95,6 +95,28 @@ def stall_notify(*, assignment: StallAssignment, previous_code: str = "") -> Non
         )
 
 
+def stall_changed_notify(*, assignment: StallAssignment, previous_code: str) -> None:
+    """Tell the producer that the organisers changed its stall (its code, zone, size, fee or
+    features; it was `previous_code`), once the transaction commits. The same details are never
+    mailed twice to one address."""
+    event, stall = assignment.event, assignment.stall
+
+    def subject():
+        return _("%(event)s: your stall %(code)s has changed") % {"event": event.display_name, "code": stall.code}
+
+    details = "|".join(str(part) for part in (stall.code, stall.zone_id, stall.width, stall.depth, stall.fee, *stall.features))
+    ref = f"{assignment.pk}.{hashlib.sha256(details.encode()).hexdigest()[:12]}"
+    for address, language in producer_recipients(assignment.producer):
+        _send(
+            kind="changed", ref=ref, address=address, language=language, subject_of=subject,
+            template="events/email/stall_assigned.txt",
+            context={
+                "assignment": assignment, "event": event, "stall": stall, "changed": True,
+                "previous_code": previous_code if previous_code != stall.code else "",
+            },
+        )
+
+
 def stall_taken_back_notify(*, assignment: StallAssignment) -> None:
     """Tell the producer that its stall was taken back (its application waits for another)."""
     event = assignment.event

@@ -385,9 +385,9 @@ def upcoming_events(*, limit: int) -> list[Event]:
 
 def producer_applications(*, producer) -> dict:
     """The producer's applications, latest event first, each with `assignment` (its stall, with
-    the fee and its state, or None), `reason` (the note of its latest move) and `can_withdraw` (the button is shown: the lifecycle allows
-    it, the event has not begun and the producer has not checked in); and the events open for
-    applications that it has not applied for yet."""
+    the fee and its state, or None), `reason` (the note of its latest move) and `can_withdraw`
+    (the button is shown: the lifecycle allows it, the event has not begun and the producer has
+    not checked in); and the events open for applications that it has not applied for yet."""
     from .lifecycles import APPLICATION_LIFECYCLE
 
     today = timezone.localdate()

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 
 from ..cache import plan_changed
+from ..emails import stall_changed_notify
 from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
 from .events import require_organiser
 from .tariff import event_tariff
@@ -193,6 +194,7 @@ def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
         raise TypeError(f"stall_update() cannot change {', '.join(sorted(unknown))}")
     require_organiser(event=stall.event, user=by)
     stall = _locked_stall(stall)
+    seen_before = _what_the_holder_sees(stall)
     zone = fields.get("zone")
     if zone is not None and zone.event_id != stall.event_id:
         raise ValidationError({"zone": _("Choose a zone of this event.")})
@@ -245,7 +247,15 @@ def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
         # Another organiser gave a stall this code a moment ago.
         raise ValidationError({"code": _("This event has a stall %(code)s already.") % {"code": stall.code}}) from None
     plan_changed(stall.event_id)
+    if holder is not None and _what_the_holder_sees(stall) != seen_before:
+        holder = StallAssignment.objects.select_related("event__place", "stall__zone", "producer").get(pk=holder.pk)
+        stall_changed_notify(assignment=holder, previous_code=seen_before[0])
     return stall
+
+
+def _what_the_holder_sees(stall: Stall) -> tuple:
+    """What the producer holding the stall is told of it: its code, zone, size, fee and features."""
+    return (stall.code, stall.zone_id, Decimal(stall.width), Decimal(stall.depth), Decimal(stall.fee), tuple(stall.features))
 
 
 @transaction.atomic

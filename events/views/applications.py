@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -67,7 +66,6 @@ class InvoiceView(ProducerMemberRequiredMixin, TemplateView):
             "event": application.event,
             "stall": application.assignment.stall,
             "invoice_number": f"{application.event_id:04d}-{application.pk:06d}",
-            "today": timezone.localdate(),
         }
 
 

@@ -212,6 +212,34 @@ class TestStalls:
         assert message.subject == "OTOP Fair Bangkok: stall A-3 is no longer yours"
         assert "they will give you another stall" in message.body
 
+    def test_a_held_stall_whose_fee_or_code_changes_is_mailed(self, accepted, organiser, layout, django_capture_on_commit_callbacks):
+        stall = layout["stalls"]["B-2"]
+        services.stall_assign(application=accepted, stall=stall, by=organiser)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.stall_update(stall=stall, by=organiser, fee=Decimal("1350"))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.stall_update(stall=stall, by=organiser, code="B-2a")
+
+        fee_change, rename = [m for m in mail.outbox if m.to == [EXHIBITOR_MANAGER]]
+        assert fee_change.subject == "OTOP Fair Bangkok: your stall B-2 has changed"
+        assert "The organisers changed your stall; here are its details now." in fee_change.body
+        assert "Fee: ฿1,350 (not invoiced)" in fee_change.body
+        assert rename.subject == "OTOP Fair Bangkok: your stall B-2a has changed"
+        assert "The organisers renamed your stall B-2 to B-2a; here are its details now." in rename.body
+
+    def test_moving_a_held_stall_on_the_plan_or_a_free_stalls_change_mails_nobody(
+        self, accepted, organiser, layout, django_capture_on_commit_callbacks
+    ):
+        stall = layout["stalls"]["B-2"]
+        services.stall_assign(application=accepted, stall=stall, by=organiser)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.stall_update(stall=stall, by=organiser, x=Decimal("40"))
+            services.stall_update(stall=layout["stalls"]["B-3"], by=organiser, fee=Decimal("10"))
+
+        assert mail.outbox == []
+
     def test_a_refused_assignment_sends_nothing(self, accepted, organiser, layout, django_capture_on_commit_callbacks):
         accepted.needs_power = True
         accepted.save(update_fields=["needs_power"])
