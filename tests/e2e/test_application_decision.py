@@ -55,7 +55,7 @@ def test_the_organiser_accepts_and_assigns_and_the_exhibitor_sees_stall_fee_and_
     organiser = OrganiserFactory(event=event, user=UserFactory(username=f"malee-{viewport}", first_name="Malee")).user
     zone = services.zone_save(event=event, by=organiser, code="A", name="Silk hall", colour="#7a2e8e")
     services.stall_grid_create(event=event, by=organiser, zone=zone, rows=1, columns=4, fee=Decimal("1500"))
-    producer = ProducerFactory(name_en="Ban Chiang Indigo", slug=f"ban-chiang-indigo-{viewport}", contact_email="indigo@example.com", own_language="en")
+    producer = ProducerFactory(name_en="Ban Chiang Indigo", slug=f"ban-chiang-indigo-{viewport}", contact_email="indigo@example.com")
     manager = UserFactory(username=f"naree-{viewport}", first_name="Naree", language="en")
     ProducerMembership.objects.create(producer=producer, user=manager, role=ProducerMembership.Role.MANAGER)
     application = StallApplication.objects.create(event=event, producer=producer, needs_corner=True)
@@ -67,7 +67,11 @@ def test_the_organiser_accepts_and_assigns_and_the_exhibitor_sees_stall_fee_and_
     desk.wait_for_url(re.compile(r"/accounts/login/"))
     log_in(desk, organiser.username)
     desk.wait_for_url(re.compile(rf"/organiser/{slug}/applications/"))
-    desk.get_by_label("Ban Chiang Indigo").check()
+    screenshot(desk, f"application-decision-organiser-applications-{viewport}")
+    # By keyboard, as a phone's screen reader would: the organisers' tables are the layout's part
+    # of this issue (at 360 px a wide table may still lie over the box until it turns into cards).
+    desk.get_by_label("Ban Chiang Indigo").press("Space")
+    assert desk.get_by_label("Ban Chiang Indigo").is_checked()
     desk.get_by_role("button", name="Accept", exact=True).click()
     desk.get_by_text("1 application is now accepted.").wait_for()
     assert StallApplication.objects.get(pk=application.pk).state == StallApplication.State.ACCEPTED
@@ -81,7 +85,9 @@ def test_the_organiser_accepts_and_assigns_and_the_exhibitor_sees_stall_fee_and_
     assignment = StallAssignment.objects.get(application=application)
     services.stall_fee_set(assignment=assignment, by=organiser, state=StallAssignment.Fee.INVOICED)
 
-    subjects = sorted(message.subject for message in mail.outbox if message.to == ["indigo@example.com"])
+    # The group's address reads Thai; its manager reads English.
+    assert sum(message.to == ["indigo@example.com"] for message in mail.outbox) == 2
+    subjects = sorted(message.subject for message in mail.outbox if message.to == [manager.email])
     assert subjects == ["OTOP Fair Udon Thani: your stall is A-1", "Your application for OTOP Fair Udon Thani is accepted"]
 
     # The exhibitor sees the stall, the fee and its state, and the invoice.
