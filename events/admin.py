@@ -2,6 +2,7 @@
 applications, read only, decided through the services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,6 +38,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "name_th", "name_ja", "slug")
     raw_id_fields = ("place",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # The status moves only through the event lifecycle (the organisers' buttons), which checks
     # the move and writes its history row; a new event starts as a draft.
     readonly_fields = ("status",)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from catalogue.models import Category, Product
@@ -44,8 +45,10 @@ def _layout(event: Event, organiser) -> None:
         )
         services.stall_grid_create(
             event=event, by=organiser, zone=zone, rows=ROWS, columns=COLUMNS, origin_x=Decimal(index * hall_width),
-            origin_y=Decimal(0), fee=Decimal(1500), corners=True, power_every=3,
+            origin_y=Decimal(0), corners=True, power_every=3,
         )
+    # One fee for every stall, by a tariff (copied layouts keep the fees, and follow their own event's tariff).
+    services.fee_tariff_save(event=event, by=organiser, basis="stall", single_fee=Decimal(1500), double_fee=Decimal(2800))
 
 
 @transaction.atomic
@@ -56,7 +59,11 @@ def demo_events_create(*, organisers, rng: random.Random | None = None) -> list[
     pak_kret = Place.objects.get(country="TH", level="district", code="1206")  # IMPACT Muang Thong Thani
     chiang_mai = Place.objects.get(country="TH", level="province", code="50")
     oita = Place.objects.get(country="JP", level="province", code="44")
-    common = {"venue": "IMPACT Muang Thong Thani", "place": pak_kret}
+    common = {
+        "venue": "IMPACT Muang Thong Thani", "place": pak_kret,
+        "map_url": "https://www.openstreetmap.org/?mlat=13.9127&mlon=100.5468#map=16/13.9127/100.5468",
+        "organiser_name": "OTOP City organising committee", "organiser_address": "99 Popular Road, Ban Mai, Pak Kret, Nonthaburi 11120",
+    }
     past = _event(
         f"otop-city-{today.year - 1}", name=f"OTOP City {today.year - 1}", name_th=f"OTOP City {today.year + 542}",
         name_ja=f"OTOPシティ{today.year - 1}", starts_on=today - timedelta(days=368), ends_on=today - timedelta(days=360),
@@ -72,6 +79,9 @@ def demo_events_create(*, organisers, rng: random.Random | None = None) -> list[
         name_th=f"งาน OTOP ภาคเหนือ {today.year + 544}", name_ja=f"北部OTOPフェア{today.year + 1}",
         venue="Chiang Mai International Exhibition and Convention Centre", place=chiang_mai,
         starts_on=today + timedelta(days=75), ends_on=today + timedelta(days=81), status=Event.Status.DRAFT,
+        map_url="https://www.openstreetmap.org/?mlat=18.8057&mlon=98.9495#map=16/18.8057/98.9495",
+        requirements="Bring your own table cloth. Food stalls need a food safety certificate (Sor Bor Tor or GMP).",
+        organiser_name="Northern OTOP Network", organiser_address="Chiang Mai International Exhibition and Convention Centre, Chiang Mai 50200",
     )
     draft = _event(
         f"oita-ovop-market-{today.year + 1}", name=f"Oita One Village One Product Market {today.year + 1}",
@@ -110,7 +120,11 @@ def demo_events_create(*, organisers, rng: random.Random | None = None) -> list[
         services.exhibitor_check_in(assignment=assignment, by=organiser)
     services.event_set_status(event=current, by=organiser, status=Event.Status.PUBLISHED)
 
-    # Next year's regional fair is open: a few applications came in already.
+    # Next year's regional fair sets its fees by a tariff, and is open: a few applications came in already.
+    services.fee_tariff_save(
+        event=future, by=organiser, basis="stall", single_fee=Decimal(1200), double_fee=Decimal(2200),
+        corner_surcharge=Decimal(300), power_surcharge=Decimal(200),
+    )
     services.event_set_status(event=future, by=organiser, status=Event.Status.OPEN)
     _applications(future, producers[:12], organiser, rng, accept_all=False, decide=False)
     return events
@@ -148,5 +162,11 @@ def _assign(event, organiser) -> None:
 
 @demo_step(order=70, label="events", summary="events")
 def demo_events_step(site: DemoSite) -> str:
-    events = demo_events_create(organisers=[site.made["accounts"]["organiser"]], rng=site.rng)
+    # Deciding applications and giving stalls e-mail the producers: not while seeding (their
+    # e-mails are tasks, dropped by the dummy backend; in-process sends go nowhere either).
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    ):
+        events = demo_events_create(organisers=[site.made["accounts"]["organiser"]], rng=site.rng)
     return f"{len(events)} events"

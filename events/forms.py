@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Category
 from places.models import Place
 
-from .models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
+from .models import AssignmentProposal, Event, FeeTariff, Stall, StallApplication, StallAssignment, StallFeature, Zone
 from .services import EVENT_FIELDS, MAX_GRID
 
 NEED_CHOICES = [(feature.value, feature.need_label) for feature in StallFeature]
@@ -27,7 +28,13 @@ class PlaceChoiceField(forms.ModelChoiceField):
 
 
 class EventForm(forms.ModelForm):
-    """An event's names, slug, venue, place and dates (its status moves by its own buttons)."""
+    """An event's names, slug, venue, place and dates, its map link, requirements and organiser
+    (its status moves by its own buttons)."""
+
+    map_url = forms.URLField(
+        label=capfirst(Event._meta.get_field("map_url").verbose_name), required=False, max_length=500, assume_scheme="https",
+        help_text=Event._meta.get_field("map_url").help_text, widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
 
     class Meta:
         model = Event
@@ -36,6 +43,8 @@ class EventForm(forms.ModelForm):
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            "organiser_address": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -75,7 +84,10 @@ class StallGridForm(forms.Form):
     origin_x = forms.DecimalField(label=_("Left edge (m from the hall's left wall)"), min_value=0, max_value=Decimal("9999"), decimal_places=2, initial=0)
     origin_y = forms.DecimalField(label=_("Top edge (m from the hall's front wall)"), min_value=0, max_value=Decimal("9999"), decimal_places=2, initial=0)
     aisle = forms.DecimalField(label=_("Aisle between pairs of rows (m)"), min_value=0, max_value=Decimal("99"), decimal_places=2, initial=3)
-    fee = forms.DecimalField(label=_("Fee per stall"), min_value=0, max_digits=10, decimal_places=2, initial=0)
+    fee = forms.DecimalField(
+        label=_("Fee per stall"), min_value=0, max_digits=10, decimal_places=2, required=False,
+        help_text=_("Leave empty for the fee of the event's tariff (none: 0)."),
+    )
     corners = forms.BooleanField(label=_("Mark the stalls at the ends of each row as corners"), required=False, initial=True)
     power_every = forms.IntegerField(
         label=_("Power at every n-th stall"), min_value=0, max_value=1000, initial=0, help_text=_("0 for none, 1 for every stall.")
@@ -98,13 +110,23 @@ class StallForm(forms.ModelForm):
 
     class Meta:
         model = Stall
-        fields = ["code", "zone", "x", "y", "width", "depth", "fee", *StallFeature.stall_fields()]
-        labels = {"code": _("Code"), "zone": _("Zone")} | {feature.stall_field: feature.stall_form_label for feature in StallFeature}
+        fields = ["code", "zone", "x", "y", "width", "depth", "fee", "fee_by_hand", *StallFeature.stall_fields()]
+        labels = {"code": _("Code"), "zone": _("Zone"), "fee_by_hand": _("Fee set by hand (the tariff does not change it)")} | {
+            feature.stall_field: feature.stall_form_label for feature in StallFeature
+        }
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.filter(event=event).order_by("code")
         self.fields["zone"].empty_label = None
+        self.fields["fee_by_hand"].help_text = _("Untick to give the stall the fee of the event's tariff again.")
+
+    def clean(self):
+        data = super().clean()
+        # A fee typed in is meant as this stall's own fee.
+        if "fee" in self.changed_data and "fee_by_hand" not in self.changed_data:
+            data["fee_by_hand"] = True
+        return data
 
 
 class StallFindForm(forms.Form):
@@ -148,6 +170,7 @@ class ApplicationBulkForm(forms.Form):
         queryset=StallApplication.objects.none(), error_messages={"required": _("Tick at least one application.")}
     )
     to_state = forms.ChoiceField(choices=BULK_STATES)
+    note = forms.CharField(label=_("Reason (sent to the producers)"), max_length=500, required=False)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,3 +235,26 @@ class AssignmentChoiceForm(forms.Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = StallAssignment.objects.filter(event=event).select_related("event", "stall", "producer")
+
+
+class FeeTariffForm(forms.ModelForm):
+    """The event's tariff: how the base fee is counted, its amounts and the two surcharges."""
+
+    class Meta:
+        model = FeeTariff
+        fields = ["basis", "single_fee", "double_fee", "area_fee", "corner_surcharge", "power_surcharge"]
+        widgets = {"basis": forms.RadioSelect}
+        help_texts = {
+            "single_fee": _("Per stall: a stall that is not double."),
+            "double_fee": _("Per stall: a double stall."),
+            "area_fee": _("Per square metre: width × depth of each stall."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("single_fee", "double_fee", "area_fee", "corner_surcharge", "power_surcharge"):
+            self.fields[name].widget.attrs.update(min="0", step="any", inputmode="decimal")
+
+
+class OrganiserInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)

@@ -1,12 +1,16 @@
 """Events such as OTOP City and the organisers of each."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.localisation import localised
 from core.models import StateChange
+from producers.models import CURRENCY_BY_COUNTRY
 
 from .querysets import EventQuerySet
 
@@ -28,6 +32,18 @@ class Event(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    map_url = models.URLField(
+        _("map link"), max_length=500, blank=True, validators=[URLValidator(schemes=["https"])],
+        help_text=_("The venue on a map, an https:// address (e.g. a Google Maps or OpenStreetMap link)."),
+    )
+    requirements = models.TextField(
+        _("requirements for exhibitors"), blank=True, max_length=2000,
+        help_text=_("Shown before producers apply, besides the rule that only verified groups may apply."),
+    )
+    organiser_name = models.CharField(
+        _("organised by"), max_length=200, blank=True, help_text=_("The organisation that invoices the stall fees."),
+    )
+    organiser_address = models.TextField(_("organiser's address"), max_length=500, blank=True, help_text=_("Printed on the invoices."))
 
     objects = EventQuerySet.as_manager()
 
@@ -46,6 +62,11 @@ class Event(models.Model):
     def display_name(self) -> str:
         """The name in Thai or Japanese for a visitor reading those, `name` otherwise."""
         return localised(self, "name", ("",))
+
+    @property
+    def currency(self) -> str:
+        """The currency of the stall fees: the one of the country the event is held in."""
+        return CURRENCY_BY_COUNTRY.get(self.place.country, "THB")
 
 
 class EventStatusChange(StateChange):
@@ -186,6 +207,8 @@ class Stall(models.Model):
     width = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=2, default=3)
     depth = models.DecimalField(_("depth (m)"), max_digits=5, decimal_places=2, default=3)
     fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    # False: the fee follows the event's tariff (FeeTariff.fee_for), when it has one.
+    fee_by_hand = models.BooleanField(_("fee set by hand"), default=False)
     # One field per StallFeature (its stall_field).
     has_power = models.BooleanField(StallFeature.POWER.label, default=False)
     is_corner = models.BooleanField(StallFeature.CORNER.label, default=False)
@@ -308,3 +331,85 @@ class AssignmentProposal(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+# Whole units for currencies without a coin worth counting (the catalogue's prices show them so too).
+WHOLE_UNIT_CURRENCIES = frozenset({"JPY", "KHR", "LAK", "MMK", "VND"})
+
+
+class FeeTariff(models.Model):
+    """How an event's stall fees are set: a base fee by the stall's size (a single or a double
+    stall, or so much a square metre), plus a surcharge for a corner and one for power. Every
+    stall whose fee is not set by hand (``Stall.fee_by_hand``) has the fee the tariff computes."""
+
+    class Basis(models.TextChoices):
+        STALL = "stall", _("per stall: a single or a double stall")
+        AREA = "area", _("per square metre of the stall")
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, primary_key=True, related_name="fee_tariff")
+    basis = models.CharField(_("base fee"), max_length=8, choices=Basis.choices, default=Basis.STALL)
+    single_fee = models.DecimalField(_("fee of a single stall"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    double_fee = models.DecimalField(_("fee of a double stall"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    area_fee = models.DecimalField(_("fee per square metre"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    corner_surcharge = models.DecimalField(_("surcharge for a corner"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    power_surcharge = models.DecimalField(_("surcharge for power"), max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("fee tariff")
+        verbose_name_plural = _("fee tariffs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(single_fee__gte=0, double_fee__gte=0, area_fee__gte=0, corner_surcharge__gte=0, power_surcharge__gte=0),
+                name="events_tariff_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.get_basis_display()}"
+
+    def fee_for(self, stall: Stall) -> Decimal:
+        """The fee of `stall` by this tariff, in the event's currency (whole units where the
+        currency has no smaller coin in use)."""
+        if self.basis == self.Basis.AREA:
+            fee = self.area_fee * Decimal(stall.width) * Decimal(stall.depth)
+        else:
+            fee = self.double_fee if stall.is_double else self.single_fee
+        if stall.is_corner:
+            fee += self.corner_surcharge
+        if stall.has_power:
+            fee += self.power_surcharge
+        step = Decimal(1) if self.event.currency in WHOLE_UNIT_CURRENCIES else Decimal("0.01")
+        return Decimal(fee).quantize(step, rounding=ROUND_HALF_UP)
+
+
+# How long the link of an organiser invitation works.
+ORGANISER_INVITATION_DAYS = 14
+
+
+class OrganiserInvitation(models.Model):
+    """An organiser's invitation to an e-mail address to organise the event too. The link sent
+    carries a signed token that expires (events.services.organisers); the account that has
+    confirmed the address accepts it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organiser_invitations")
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True, blank=True)  # None until answered
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("organiser invitation")
+        verbose_name_plural = _("organiser invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("email"), condition=models.Q(answered_at__isnull=True), name="events_one_open_invitation_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.event}"

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .cache import plan_changed
-from .models import Event, Stall, StallAssignment, Zone
+from .models import Event, FeeTariff, Stall, StallAssignment, Zone
 
 
 # What an assignment may change without changing any page a visitor sees (the day's check-in,
@@ -19,5 +19,5 @@ def invalidate_plan(sender, instance, update_fields=None, **kwargs):
         return
     if sender is Event:
         plan_changed(instance.pk)
-    elif sender in (Zone, Stall, StallAssignment):
+    elif sender in (Zone, Stall, StallAssignment, FeeTariff):
         plan_changed(instance.event_id)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -384,14 +384,102 @@ def upcoming_events(*, limit: int) -> list[Event]:
 
 
 def producer_applications(*, producer) -> dict:
-    from .models import StallApplication
+    """The producer's applications, latest event first, each with `assignment` (its stall, with
+    the fee and its state, or None), `reason` (the note of its latest move) and `can_withdraw`
+    (the button is shown: the lifecycle allows it, the event has not begun and the producer has
+    not checked in); and the events open for applications that it has not applied for yet."""
+    from .lifecycles import APPLICATION_LIFECYCLE
 
+    today = timezone.localdate()
+    withdrawable = APPLICATION_LIFECYCLE.sources(StallApplication.State.WITHDRAWN)
     applications = list(
         StallApplication.objects.filter(producer=producer)
-        .select_related("event", "preferred_zone")
-        .prefetch_related("assignments__stall")
-        .order_by("-event__starts_on")
+        .select_related("event__place", "preferred_zone")
+        .prefetch_related(
+            Prefetch("assignments", queryset=StallAssignment.objects.select_related("stall__zone")),
+            Prefetch("state_changes", queryset=ApplicationStateChange.objects.order_by("at", "pk")),
+        )
+        .order_by("-event__starts_on", "-pk")
     )
+    for application in applications:
+        application.assignment = next(iter(application.assignments.all()), None)
+        changes = list(application.state_changes.all())
+        # The organisers' reason for the state the application is in, if they gave one.
+        application.reason = changes[-1].note if changes and changes[-1].to_state == application.state else ""
+        checked_in = application.assignment is not None and application.assignment.checked_in_at is not None
+        application.can_withdraw = application.state in withdrawable and application.event.starts_on > today and not checked_in
     applied = {a.event_id for a in applications if a.state != StallApplication.State.WITHDRAWN}
     open_events = [e for e in Event.objects.filter(status=Event.Status.OPEN).order_by("starts_on") if e.pk not in applied]
     return {"applications": applications, "open_events": open_events}
+
+
+def application_invoice(*, producer, pk: int) -> StallApplication:
+    """The producer's application `pk` that holds a stall, for its invoice: with the event (and
+    its organisers' names), the stall and zone, the producer and its place. DoesNotExist for any
+    other (another producer's, one without a stall)."""
+    application = (
+        StallApplication.objects.filter(producer=producer, pk=pk, assignments__isnull=False)
+        .select_related("event__place", "producer__province", "producer__place__parent__parent__parent__parent")
+        .prefetch_related(
+            Prefetch("assignments", queryset=StallAssignment.objects.select_related("stall__zone")),
+            Prefetch("event__organisers", queryset=EventOrganiser.objects.select_related("user").order_by("pk")),
+        )
+        .get()
+    )
+    application.assignment = next(iter(application.assignments.all()))
+    return application
+
+
+@dataclass
+class ExhibitorTerms:
+    """What a producer should know before applying: the fees, the stalls' sizes, the rules."""
+
+    event: Event
+    tariff: object  # FeeTariff or None
+    fee_min: object = None  # Decimal, or None without stalls
+    fee_max: object = None
+    sizes: list = field(default_factory=list)  # [(width, depth, how many stalls)], the commonest first
+    stall_count: int = 0
+
+    @property
+    def currency(self) -> str:
+        return self.event.currency
+
+    @property
+    def free_of_charge(self) -> bool:
+        return self.stall_count > 0 and not self.fee_max
+
+
+def exhibitor_terms(*, event: Event, sizes: int = 3) -> ExhibitorTerms:
+    """The event's fees (the tariff, and the lowest and highest fee of its stalls), its stalls'
+    commonest `sizes` and their number (two queries, three with a tariff)."""
+    from .models import FeeTariff
+
+    tariff = FeeTariff.objects.filter(event=event).first()
+    if tariff is not None:
+        tariff.event = event
+    by_size = list(
+        Stall.objects.filter(event=event).order_by().values("width", "depth")
+        .annotate(n=Count("pk"), low=Min("fee"), high=Max("fee"))
+    )
+    by_size.sort(key=lambda row: (-row["n"], row["width"] * row["depth"]))
+    return ExhibitorTerms(
+        event=event,
+        tariff=tariff,
+        fee_min=min((row["low"] for row in by_size), default=None),
+        fee_max=max((row["high"] for row in by_size), default=None),
+        sizes=[(row["width"], row["depth"], row["n"]) for row in by_size[:sizes]],
+        stall_count=sum(row["n"] for row in by_size),
+    )
+
+
+def event_organisers(*, event: Event) -> dict:
+    """The event's organisers (by name) and its open invitations, latest first."""
+    from .models import OrganiserInvitation
+
+    return {
+        "organisers": list(EventOrganiser.objects.filter(event=event).select_related("user").order_by("pk")),
+        "invitations": list(
+            OrganiserInvitation.objects.filter(event=event, answered_at__isnull=True).select_related("invited_by").order_by("-created_at", "-pk")
+        ),
+    }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/events/", applications.ApplicationListView.as_view(), name="my_applications"),
     path("dashboard/events/<slug:slug>/apply/", applications.ApplyView.as_view(), name="apply"),
     path("dashboard/events/applications/<int:pk>/withdraw/", applications.WithdrawView.as_view(), name="withdraw"),
+    path("dashboard/events/applications/<int:pk>/invoice/", applications.InvoiceView.as_view(), name="invoice"),
     # The organiser's area: events, layout, applications, assignment, the days.
     path("organiser/", organiser.OrganiserHomeView.as_view(), name="organiser_home"),
     path("organiser/<slug:slug>/", organiser.EventOverviewView.as_view(), name="organiser_event"),
@@ -26,4 +27,7 @@ urlpatterns = [
     path("organiser/<slug:slug>/stalls.csv", organiser.StallListCsvView.as_view(), name="organiser_stalls_csv"),
     path("organiser/<slug:slug>/signs/", organiser.StallSignsView.as_view(), name="organiser_signs"),
     path("organiser/<slug:slug>/check-in/", organiser.CheckInView.as_view(), name="organiser_check_in"),
+    path("organiser/<slug:slug>/fees/", organiser.TariffView.as_view(), name="organiser_tariff"),
+    path("organiser/<slug:slug>/organisers/", organiser.OrganisersView.as_view(), name="organiser_organisers"),
+    path("organiser/<slug:slug>/join/<str:token>/", organiser.OrganiserJoinView.as_view(), name="organiser_join"),
 ]

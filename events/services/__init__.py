@@ -1,6 +1,7 @@
 """Every write about events, by subdomain: the events themselves (``events``), their layout of
 zones and stalls (``layout``), producers' applications (``applications``), giving stalls to
-them (``assignment``) and the days of the fair (``fair_days``).
+them (``assignment``), the days of the fair (``fair_days``), fees by a tariff (``tariff``) and
+co-organisers (``organisers``).
 
 The public names are re-exported here, so ``from events import services`` and
 ``services.stall_assign(...)`` read as before.
@@ -24,22 +25,37 @@ from .layout import (
     stall_delete,
     stall_grid_create,
     stall_update,
+    zone_delete,
     zone_save,
 )
+from .organisers import (
+    organiser_invitation_answer,
+    organiser_invitation_find,
+    organiser_invitation_withdraw,
+    organiser_invite,
+)
+from .tariff import TARIFF_AMOUNTS, event_tariff, fee_tariff_save
 
 __all__ = [
     "EVENT_FIELDS",
     "MAX_GRID",
     "STALL_FIELDS",
+    "TARIFF_AMOUNTS",
     "application_submit",
     "application_transition",
     "applications_bulk_transition",
     "assignment_propose",
     "event_create",
     "event_set_status",
+    "event_tariff",
     "event_update",
     "exhibitor_check_in",
+    "fee_tariff_save",
     "layout_copy",
+    "organiser_invitation_answer",
+    "organiser_invitation_find",
+    "organiser_invitation_withdraw",
+    "organiser_invite",
     "proposal_accept",
     "proposal_discard",
     "require_organiser",
@@ -50,5 +66,6 @@ __all__ = [
     "stall_unassign",
     "stall_update",
     "stalls_swap",
+    "zone_delete",
     "zone_save",
 ]

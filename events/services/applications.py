@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from producers.models import Producer
 
+from ..emails import application_decided_notify
 from ..lifecycles import APPLICATION_LIFECYCLE
 from ..models import Event, StallApplication, StallAssignment, StallFeature, Zone
 from ..permissions import is_member
@@ -57,27 +58,41 @@ def application_transition(*, application: StallApplication, to_state: str, by: 
     """Accept, waitlist, reject (organisers) or withdraw (the producer's members, or organisers).
 
     Follows APPLICATION_LIFECYCLE (the database refuses any other move too). Leaving
-    "accepted" gives back the stall. Raises PermissionDenied or ValidationError.
+    "accepted" gives back the stall, which is refused once the event has begun or its producer
+    has checked in. `note` is the reason, written to the history and, for an acceptance, a
+    place on the waiting list or a rejection, to the producer's e-mail (sent once the
+    transaction commits, in each recipient's language). Raises PermissionDenied or
+    ValidationError, and then nothing changes.
     """
     # The application row only: its event and producer stay free for other organisers' changes.
-    application = StallApplication.objects.select_for_update(of=("self",)).select_related("event", "producer").get(pk=application.pk)
+    application = (
+        StallApplication.objects.select_for_update(of=("self",)).select_related("event__place", "producer").get(pk=application.pk)
+    )
     APPLICATION_LIFECYCLE.authorise(application, to=to_state, by=by)
     from_state = APPLICATION_LIFECYCLE.check(application, to=to_state, by=by)
     if from_state == StallApplication.State.ACCEPTED:
+        assignment = StallAssignment.objects.filter(application=application).first()
+        if assignment is not None and assignment.checked_in_at is not None:
+            # Checked in: the producer is at the fair, and the stall and its fee are its record.
+            raise ValidationError(
+                _("Checked in at the fair already: this application can no longer be withdrawn, and its stall is kept.")
+            )
         if application.event.starts_on <= timezone.localdate():
             # The stall, its fee and check-in are the fair's record once it has begun.
             raise ValidationError(_("The event has begun: a stall can no longer be given up here. Ask the organisers."))
         StallAssignment.objects.filter(application=application).delete()
-    APPLICATION_LIFECYCLE.record(application, to=to_state, by=by, note=note)
+    change = APPLICATION_LIFECYCLE.record(application, to=to_state, by=by, note=note)
+    application_decided_notify(application=application, change=change)
     return application
 
 
-def applications_bulk_transition(*, applications, to_state: str, by: User) -> tuple[int, list[str]]:
-    """Move many applications, each in its own transaction; return how many moved and the errors."""
+def applications_bulk_transition(*, applications, to_state: str, by: User, note: str = "") -> tuple[int, list[str]]:
+    """Move many applications, each in its own transaction (with the same `note`, the reason the
+    producers read); return how many moved and the errors."""
     moved, errors = 0, []
     for application in applications:
         try:
-            application_transition(application=application, to_state=to_state, by=by)
+            application_transition(application=application, to_state=to_state, by=by, note=note)
             moved += 1
         except ValidationError as error:
             errors.append(f"{application.producer.display_name}: {' '.join(error.messages)}")

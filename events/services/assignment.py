@@ -10,6 +10,7 @@ from accounts.models import User
 
 from ..assignment import ApplicationInput, StallInput, assign_stalls
 from ..cache import plan_changed
+from ..emails import stall_notify, stall_taken_back_notify
 from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature
 from .events import require_organiser
 
@@ -43,6 +44,19 @@ def _needs_met(application: StallApplication, stall: Stall) -> bool:
     return not StallFeature.unmet(application, stall)
 
 
+def _notify_stalls(assignment_ids, previous_codes: dict | None = None) -> None:
+    """E-mail the producers of these assignments their stall (or where it moved from), once the
+    transaction commits."""
+    previous_codes = previous_codes or {}
+    assignments = (
+        StallAssignment.objects.filter(pk__in=list(assignment_ids))
+        .select_related("event__place", "stall__zone", "producer")
+        .prefetch_related("producer__memberships__user")
+    )
+    for assignment in assignments.order_by("pk"):
+        stall_notify(assignment=assignment, previous_code=previous_codes.get(assignment.pk, ""))
+
+
 @refusing_crossings
 @transaction.atomic
 def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> StallAssignment:
@@ -68,10 +82,12 @@ def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> St
         raise ValidationError(_("Stall %(code)s lacks something this producer needs.") % {"code": stall.code})
     try:
         with transaction.atomic():
-            return StallAssignment.objects.create(
+            assignment = StallAssignment.objects.create(
                 event_id=application.event_id, stall=stall, application=application, producer_id=application.producer_id,
                 assigned_by=by,
             )
+        _notify_stalls([assignment.pk])
+        return assignment
     except IntegrityError:
         holder = StallAssignment.objects.filter(event_id=application.event_id, stall=stall).select_related("producer").first()
         if holder:
@@ -84,8 +100,16 @@ def stall_assign(*, application: StallApplication, stall: Stall, by: User) -> St
 @refusing_crossings
 @transaction.atomic
 def stall_unassign(*, assignment: StallAssignment, by: User) -> None:
-    """Take a stall back from its producer, whose application waits for a stall again."""
+    """Take a stall back from its producer, whose application waits for a stall again; the
+    producer is told once the transaction commits."""
     require_organiser(event=assignment.event, user=by)
+    assignment = (
+        StallAssignment.objects.select_for_update(of=("self",)).select_related("event__place", "stall", "producer")
+        .filter(pk=assignment.pk).first()
+    )
+    if assignment is None:
+        return  # taken back by another organiser a moment ago
+    stall_taken_back_notify(assignment=assignment)
     assignment.delete()
 
 
@@ -120,13 +144,16 @@ def stalls_swap(*, event: Event, first: Stall, second: Stall, by: User) -> None:
     StallAssignment.objects.filter(pk__in=[holder.pk for holder, _target in moves]).delete()
     try:
         with transaction.atomic():
-            for holder, target in moves:
+            previous_codes = {
                 StallAssignment.objects.create(
                     event=event, stall_id=target, application=holder.application, producer_id=holder.producer_id,
                     fee_state=holder.fee_state, checked_in_at=holder.checked_in_at, assigned_by=by,
-                )
+                ).pk: locked[holder.stall_id].code
+                for holder, target in moves
+            }
     except IntegrityError:
         raise ValidationError(_crossing_message()) from None
+    _notify_stalls(previous_codes, previous_codes)
 
 
 def _inputs(event: Event):
@@ -201,6 +228,7 @@ def proposal_accept(*, proposal: AssignmentProposal, by: User) -> int:
         with transaction.atomic():
             StallAssignment.objects.bulk_create(rows)
         plan_changed(proposal.event_id)
+        _notify_stalls(row.pk for row in rows)
     except IntegrityError:
         raise ValidationError(_("Stalls were assigned by hand since this proposal: make a new one.")) from None
     AssignmentProposal.objects.filter(event=proposal.event).delete()

@@ -10,7 +10,10 @@ from ..models import Event, EventOrganiser
 from ..permissions import require_organiser
 
 # What an organiser writes of an event; its status moves only through EVENT_LIFECYCLE.
-EVENT_FIELDS = ["name", "name_th", "name_ja", "slug", "venue", "place", "starts_on", "ends_on"]
+EVENT_FIELDS = [
+    "name", "name_th", "name_ja", "slug", "venue", "place", "starts_on", "ends_on", "map_url", "requirements",
+    "organiser_name", "organiser_address",
+]
 
 
 def _only_event_fields(fields: dict) -> None:
@@ -50,9 +53,9 @@ def event_create(*, by: User, **fields) -> Event:
 
 @transaction.atomic
 def event_update(*, event: Event, by: User, **fields) -> Event:
-    """Change an event's names, slug, venue, place or dates (its status moves by event_set_status,
-    through the event lifecycle, and by nothing else); a slug left empty is made afresh from the
-    name. ValueError for any other field."""
+    """Change an event's names, slug, venue, place, dates, map link, requirements or organiser
+    details (its status moves by event_set_status, through the event lifecycle, and by nothing
+    else); a slug left empty is made afresh from the name. ValueError for any other field."""
     _only_event_fields(fields)
     require_organiser(event=event, user=by)
     for name, value in fields.items():

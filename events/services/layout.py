@@ -5,17 +5,20 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 
 from ..cache import plan_changed
+from ..emails import stall_changed_notify
 from ..models import AssignmentProposal, Event, Stall, StallApplication, StallAssignment, StallFeature, Zone
 from .events import require_organiser
+from .tariff import event_tariff
 
 MAX_GRID = 40
 # What an organiser may change of one stall (never its event: the stall's assignments point at
 # the stall and its event together).
-STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", *StallFeature.stall_fields()})
+STALL_FIELDS = frozenset({"code", "zone", "x", "y", "width", "depth", "fee", "fee_by_hand", *StallFeature.stall_fields()})
 
 
 @transaction.atomic
@@ -33,15 +36,56 @@ def zone_save(*, event: Event, by: User, zone: Zone | None = None, **fields) -> 
 
 
 @transaction.atomic
+def zone_delete(*, zone: Zone, by: User) -> int:
+    """Remove a zone and its stalls, when no producer holds one of them and no proposal under
+    review gives one away; applications that preferred the zone then have no preference.
+
+    Returns how many stalls went with it. Raises PermissionDenied, or ValidationError (saying
+    what to do first) with nothing removed.
+    """
+    require_organiser(event=zone.event, user=by)
+    zone = Zone.objects.select_for_update().filter(pk=zone.pk, event_id=zone.event_id).first()
+    if zone is None:
+        raise ValidationError(_("This zone no longer exists: another organiser removed it."))
+    stalls = list(Stall.objects.select_for_update().filter(zone=zone).order_by("pk"))
+    held = StallAssignment.objects.filter(stall__zone=zone).count()
+    if held:
+        raise ValidationError(
+            ngettext(
+                "Zone %(code)s has %(count)s assigned stall: free it on the floor plan (or move its producer) before removing the zone.",
+                "Zone %(code)s has %(count)s assigned stalls: free them on the floor plan (or move their producers) before removing the zone.",
+                held,
+            )
+            % {"code": zone.code, "count": held}
+        )
+    stall_ids = {stall.pk for stall in stalls}
+    proposed = any(
+        int(stall_id) in stall_ids
+        for pairs in AssignmentProposal.objects.filter(event_id=zone.event_id).values_list("pairs", flat=True)
+        for _application_id, stall_id in pairs
+    )
+    if proposed:
+        raise ValidationError(
+            _("The automatic proposal under review gives away stalls of zone %(code)s: accept or discard the proposal first.") % {"code": zone.code}
+        )
+    event_id = zone.event_id
+    zone.delete()
+    plan_changed(event_id)
+    return len(stalls)
+
+
+@transaction.atomic
 def stall_grid_create(
     *, event: Event, by: User, zone: Zone, rows: int, columns: int, width: Decimal = Decimal(3), depth: Decimal = Decimal(3),
-    origin_x: Decimal = Decimal(0), origin_y: Decimal = Decimal(0), fee: Decimal = Decimal(0), corners: bool = True,
+    origin_x: Decimal = Decimal(0), origin_y: Decimal = Decimal(0), fee: Decimal | None = None, corners: bool = True,
     power_every: int = 0, aisle: Decimal = Decimal(3),
 ) -> list[Stall]:
     """A block of rows × columns stalls in `zone`, numbered on from the zone's last stall.
 
     Rows stand back to back in pairs with an aisle between pairs; the stalls at the ends of each
     row are corners (open on two sides) when `corners`; every `power_every`-th stall has power.
+    A `fee` given is every stall's, set by hand; without one each stall has the fee of the
+    event's tariff (0 while it has none).
     """
     require_organiser(event=event, user=by)
     if zone.event_id != event.pk:
@@ -65,13 +109,16 @@ def stall_grid_create(
             stalls.append(
                 Stall(
                     event=event, zone=zone, code=code, x=origin_x + column * width, y=y, width=width, depth=depth,
-                    fee=fee, **{
+                    **{
                         StallFeature.CORNER.stall_field: corners and column in (0, columns - 1),
                         StallFeature.POWER.stall_field: bool(power_every) and (number % power_every == 0),
                     },
                 )
             )
+    tariff = event_tariff(event) if fee is None else None
     for stall in stalls:
+        stall.fee_by_hand = fee is not None
+        stall.fee = fee if fee is not None else (tariff.fee_for(stall) if tariff else Decimal(0))
         stall.full_clean(exclude=["event", "zone"], validate_unique=False)
     try:
         with transaction.atomic():
@@ -98,7 +145,7 @@ def layout_copy(*, source: Event, target: Event, by: User) -> int:
         zone_map[zone.pk] = copy
     stalls = [
         Stall(event=target, zone=zone_map[s.zone_id], code=s.code, x=s.x, y=s.y, width=s.width, depth=s.depth, fee=s.fee,
-              **{name: getattr(s, name) for name in StallFeature.stall_fields()})
+              fee_by_hand=s.fee_by_hand, **{name: getattr(s, name) for name in StallFeature.stall_fields()})
         for s in source.stalls.all()
     ]
     Stall.objects.bulk_create(stalls)
@@ -136,17 +183,26 @@ def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
 
     The zone must be one of the stall's event and the code must be free in the event. A stall a
     producer holds keeps every feature that producer needs (power, a corner, a double stall), and
-    so does a stall that a proposal under review gives to someone. Returns the saved stall;
-    raises PermissionDenied, or ValidationError with nothing changed.
+    so does a stall that a proposal under review gives to someone. A fee given that differs from
+    the stall's is set by hand (unless `fee_by_hand` says otherwise); a stall whose fee is not
+    set by hand has the fee of the event's tariff, when it has one, computed from its new size
+    and features. Returns the saved stall; raises PermissionDenied, or ValidationError with
+    nothing changed.
     """
     unknown = set(fields) - STALL_FIELDS
     if unknown:
         raise TypeError(f"stall_update() cannot change {', '.join(sorted(unknown))}")
     require_organiser(event=stall.event, user=by)
     stall = _locked_stall(stall)
+    seen_before = _what_the_holder_sees(stall)
     zone = fields.get("zone")
     if zone is not None and zone.event_id != stall.event_id:
         raise ValidationError({"zone": _("Choose a zone of this event.")})
+    if "fee" in fields and "fee_by_hand" not in fields and fields["fee"] is not None:
+        try:
+            fields["fee_by_hand"] = stall.fee_by_hand or Decimal(str(fields["fee"])) != stall.fee
+        except ArithmeticError:
+            pass  # not a number: clean_fields says so below
     for name, value in fields.items():
         setattr(stall, name, value.strip() if name == "code" and isinstance(value, str) else value)
     # The fields first (turning the values into decimals), then the rules with messages an
@@ -164,6 +220,10 @@ def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
         errors["code"] = _("This event has a stall %(code)s already.") % {"code": stall.code}
     if errors:
         raise ValidationError(errors)
+    if not stall.fee_by_hand:
+        tariff = event_tariff(stall.event)
+        if tariff is not None:
+            stall.fee = tariff.fee_for(stall)
     stall.full_clean()
     holder = StallAssignment.objects.select_for_update().filter(stall=stall).select_related("application", "producer").first()
     if holder is not None:
@@ -187,7 +247,15 @@ def stall_update(*, stall: Stall, by: User, **fields) -> Stall:
         # Another organiser gave a stall this code a moment ago.
         raise ValidationError({"code": _("This event has a stall %(code)s already.") % {"code": stall.code}}) from None
     plan_changed(stall.event_id)
+    if holder is not None and _what_the_holder_sees(stall) != seen_before:
+        holder = StallAssignment.objects.select_related("event__place", "stall__zone", "producer").get(pk=holder.pk)
+        stall_changed_notify(assignment=holder, previous_code=seen_before[0])
     return stall
+
+
+def _what_the_holder_sees(stall: Stall) -> tuple:
+    """What the producer holding the stall is told of it: its code, zone, size, fee and features."""
+    return (stall.code, stall.zone_id, Decimal(stall.width), Decimal(stall.depth), Decimal(stall.fee), tuple(stall.features))
 
 
 @transaction.atomic

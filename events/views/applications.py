@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,12 +13,12 @@ from django.views.generic import TemplateView
 
 from catalogue.models import Product
 from core.views import ServiceFormView, flash_errors
+from producers.models import Producer
 from producers.views.mixins import ProducerMemberRequiredMixin
 
 from .. import services
-from ..lifecycles import APPLICATION_LIFECYCLE
 from ..models import Event, StallApplication, StallFeature, Zone
-from ..selectors import producer_applications
+from ..selectors import application_invoice, exhibitor_terms, producer_applications
 
 
 class ApplicationForm(forms.Form):
@@ -41,12 +40,32 @@ class ApplicationForm(forms.Form):
 
 
 class ApplicationListView(ProducerMemberRequiredMixin, TemplateView):
+    """The producer's applications: each one's state, stall, fee and its state, the invoice to
+    print and the venue's map; the events open for applications."""
+
     template_name = "events/dashboard/application_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer) | {
-            "today": timezone.localdate(),
-            "withdrawable": APPLICATION_LIFECYCLE.sources(StallApplication.State.WITHDRAWN),
+        return super().get_context_data(**kwargs) | producer_applications(producer=self.producer)
+
+
+class InvoiceView(ProducerMemberRequiredMixin, TemplateView):
+    """The stall fee's invoice of one of the producer's applications holding a stall, to print:
+    the organiser, the exhibitor, the stall, the fee and its state. Anything else is a 404."""
+
+    template_name = "events/dashboard/invoice.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            application = application_invoice(producer=self.producer, pk=self.kwargs["pk"])
+        except StallApplication.DoesNotExist:
+            raise Http404 from None
+        return super().get_context_data(**kwargs) | {
+            "application": application,
+            "assignment": application.assignment,
+            "event": application.event,
+            "stall": application.assignment.stall,
+            "invoice_number": f"{application.event_id:04d}-{application.pk:06d}",
         }
 
 
@@ -57,14 +76,19 @@ class ApplyView(ProducerMemberRequiredMixin, ServiceFormView):
 
     def get_event(self) -> Event:
         if not hasattr(self, "event"):
-            self.event = get_object_or_404(Event, slug=self.kwargs["slug"], status=Event.Status.OPEN)
+            self.event = get_object_or_404(Event.objects.select_related("place"), slug=self.kwargs["slug"], status=Event.Status.OPEN)
         return self.event
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"event": self.get_event(), "producer": self.producer}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"event": self.get_event()}
+        event = self.get_event()
+        return super().get_context_data(**kwargs) | {
+            "event": event,
+            "terms": exhibitor_terms(event=event),
+            "may_apply": self.producer.state == Producer.State.VERIFIED,
+        }
 
     def perform(self, form):
         return services.application_submit(event=self.get_event(), producer=self.producer, by=self.request.user, **form.cleaned_data)

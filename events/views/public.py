@@ -10,7 +10,7 @@ from core.cache import SharedPageMixin
 from .. import cache
 from ..floorplan import floor_plan
 from ..models import Event
-from ..selectors import event_exhibitors, public_event, public_events
+from ..selectors import event_exhibitors, exhibitor_terms, public_event, public_events
 
 EXHIBITORS_PAGE_SIZE = 48
 
@@ -49,7 +49,8 @@ class EventDetailView(SharedPageMixin, PublicEventMixin, TemplateView):
             plan = floor_plan(event)
             plan_html = render_to_string("events/partials/floor_plan.html", {"event": event, "plan": plan}, request=self.request)
             cache.put_html(key, plan_html)
-        return super().get_context_data(**kwargs) | {"event": event, "plan_html": mark_safe(plan_html)}  # noqa: S308
+        terms = exhibitor_terms(event=event) if event.status == Event.Status.OPEN else None
+        return super().get_context_data(**kwargs) | {"event": event, "plan_html": mark_safe(plan_html), "terms": terms}  # noqa: S308
 
 
 class ExhibitorListView(PublicEventMixin, TemplateView):

@@ -94,3 +94,41 @@ def make_application(places):
         return application
 
     return make
+
+
+# --- Fair communication: an exhibitor group whose managers read different languages ------------
+
+EXHIBITOR_CONTACT = "silk@tha-sawang.example"  # the group's own address: written to in Thai, its own language
+EXHIBITOR_MANAGER = "naree@example.com"  # a manager who reads English
+
+
+@pytest.fixture
+def exhibitor(places):
+    """A verified Thai weaving group with a contact address, an English-reading manager (naree),
+    a plain member and a manager whose address is not confirmed (neither of them is mailed)."""
+    from producers.models import ProducerMembership
+
+    producer = ProducerFactory(
+        name_en="Tha Sawang Silk", name="กลุ่มไหมท่าสว่าง", slug="tha-sawang-silk-fair", contact_email=EXHIBITOR_CONTACT, own_language="th"
+    )
+    manager = UserFactory(username="naree", email=EXHIBITOR_MANAGER, language="en", first_name="Naree")
+    ProducerMembership.objects.create(producer=producer, user=manager, role=ProducerMembership.Role.MANAGER)
+    ProducerMembership.objects.create(producer=producer, user=UserFactory(username="plain-member"), role=ProducerMembership.Role.MEMBER)
+    ProducerMembership.objects.create(
+        producer=producer, user=UserFactory(username="unconfirmed-manager", email_verified_at=None), role=ProducerMembership.Role.MANAGER
+    )
+    producer.manager = manager
+    return producer
+
+
+@pytest.fixture
+def exhibitor_client(client, exhibitor):
+    return log_in(client, exhibitor.manager)
+
+
+@pytest.fixture
+def thai_event(event):
+    """The event with its Thai name, which a Thai e-mail shows."""
+    event.name_th = "งานโอทอปกรุงเทพ"
+    event.save(update_fields=["name_th"])
+    return event

@@ -9,6 +9,8 @@ from .events import EventEditView, EventOverviewView, EventStatusView, Organiser
 from .exports import PlanPrintView, StallListCsvView, StallSignsView
 from .fair_days import CheckInView
 from .layout import LayoutView, StallEditView, StallFindView
+from .organisers import OrganiserJoinView, OrganisersView
+from .tariff import TariffView
 
 __all__ = [
     "ApplicationsView",
@@ -18,6 +20,8 @@ __all__ = [
     "EventStatusView",
     "LayoutView",
     "OrganiserHomeView",
+    "OrganiserJoinView",
+    "OrganisersView",
     "PlanPrintView",
     "PlanView",
     "ProposalView",
@@ -25,4 +29,5 @@ __all__ = [
     "StallFindView",
     "StallListCsvView",
     "StallSignsView",
+    "TariffView",
 ]

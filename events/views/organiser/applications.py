@@ -47,7 +47,7 @@ class ApplicationsView(EventOrganiserRequiredMixin, TemplateView):
             return redirect(back_url(request, "events:organiser_applications", self.event))
         to_state = form.cleaned_data["to_state"]
         moved, errors = services.applications_bulk_transition(
-            applications=form.cleaned_data["applications"], to_state=to_state, by=request.user
+            applications=form.cleaned_data["applications"], to_state=to_state, by=request.user, note=form.cleaned_data["note"]
         )
         if moved:
             messages.success(

@@ -18,11 +18,12 @@ from .common import EventActionPage
 
 
 class LayoutView(EventActionPage):
-    """Zones (new or edited), the stall grid generator, and copying the layout of another event:
-    `action=zone`, `grid` or `copy`. A form with errors is shown again on the page."""
+    """Zones (new, edited or removed), the stall grid generator, and copying the layout of another
+    event: `action=zone`, `zone_delete`, `grid` or `copy`. A form with errors is shown again on
+    the page."""
 
     template_name = "events/manage/layout.html"
-    actions = ("zone", "grid", "copy")
+    actions = ("zone", "grid", "copy", "zone_delete")
 
     def edited_zone(self, value) -> Zone | None:
         value = str(value or "")
@@ -56,6 +57,19 @@ class LayoutView(EventActionPage):
             perform=lambda data: services.zone_save(event=self.event, by=request.user, zone=zone, **data),
             message=lambda saved: _("Zone %(code)s saved.") % {"code": saved.code},
             context={"zone_form": form, "edited_zone": zone},
+        )
+
+    def action_zone_delete(self, request, *args, **kwargs):
+        zone = self.edited_zone(request.POST.get("zone_id"))
+        if zone is None:
+            raise ValidationError(_("That zone is gone: another organiser removed it."))
+        if request.POST.get("confirm") != "1":
+            raise ValidationError(_("Tick the box to confirm that zone %(code)s is to be removed.") % {"code": zone.code})
+        count = services.zone_delete(zone=zone, by=request.user)
+        messages.success(
+            request,
+            ngettext("Zone %(code)s removed with its %(count)s stall.", "Zone %(code)s removed with its %(count)s stalls.", count)
+            % {"code": zone.code, "count": count},
         )
 
     def action_grid(self, request, *args, **kwargs):

@@ -99,6 +99,10 @@ MATRIX = {
     "events:organiser_stalls_csv":      row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   405   404   405  ", slug="event_a.slug"),
     "events:organiser_signs":           row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   405   404   405  ", slug="event_a.slug"),
     "events:organiser_check_in":        row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   302   404   302  ", slug="event_a.slug"),
+    "events:organiser_tariff":          row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   200   404   200  ", slug="event_a.slug"),  # an empty form is shown again with its errors
+    "events:organiser_organisers":      row("login 404   404   404   404   404   200   404   200  ", "login 404   404   404   404   404   302   404   302  ", slug="event_a.slug"),
+    "events:organiser_join":            row("login 200   200   200   200   200   200   200   200  ", "login 302   302   302   302   302   302   302   302  ", slug="event_a.slug", token="organiser_join_token"),  # anyone signed in sees the page (only other_buyer's confirmed address may accept); an empty answer changes nothing
+    "events:invoice":                   row("login reg   reg   404   404   404   reg   reg   reg  ", "login reg   reg   405   405   405   reg   reg   reg  ", pk="application_a.pk"),  # group A's application holds no stall: nothing to invoice
     "catalogue:producer_list":          row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  "),
     "producers:producer_detail":        row("200   200   200   200   200   200   200   200   200  ", "405   405   405   405   405   405   405   405   405  ", slug="group_a.slug"),
     "producers:dashboard":              row("login 200   200   200   200   200   200   200   200  ", "login 405   405   405   405   405   405   405   405  "),  # without a group: an invitation list and a link to register

@@ -33,6 +33,7 @@ from catalogue.models import Category
 from catalogue.services import categories_load
 from events import services as event_services
 from events.models import Event
+from events.services.organisers import organiser_invitation_token
 from orders import services as order_services
 from places.models import Place
 from places.services import places_load
@@ -142,6 +143,8 @@ def world_build() -> World:
             event=event, by=organiser, zone=zone, rows=1, columns=3, corners=False, fee=Decimal("1500")
         )
     application_a = event_services.application_submit(event=event_a, producer=group_a, by=users["manager_a"])
+    # other_buyer's confirmed address is invited to organise event A.
+    organiser_invitation_a = event_services.organiser_invite(event=event_a, by=users["organiser_a"], email=users["other_buyer"].email)
     # Group A is new, so a change of its payout details waits for staff.
     payout_change_a = producer_services.producer_update_payment(
         producer=group_a, by=users["manager_a"], password=TEST_PASSWORD, promptpay_id="0898765432"
@@ -163,6 +166,7 @@ def world_build() -> World:
         event_b=event_b,
         stall_a=stalls[event_a.slug][0],
         application_a=application_a,
+        organiser_join_token=organiser_invitation_token(organiser_invitation_a),
         payout_change_a=payout_change_a,
         producer_type=ContentType.objects.get_for_model(group_a),
         reset_uid=urlsafe_base64_encode(force_bytes(users["buyer"].pk)),
