@@ -161,11 +161,6 @@ class EventFigures:
         return self.fees("paid")
 
 
-def event_currency(event: Event) -> str:
-    """The currency of the event's stall fees: its country's."""
-    return CURRENCY_BY_COUNTRY.get(event.place.country, "THB")
-
-
 # A fair longer than this shows check-ins only on the days someone checked in.
 CHECK_IN_DAYS_SHOWN = 31
 
@@ -210,7 +205,7 @@ def event_figures(*, event: Event) -> EventFigures:
     if length <= CHECK_IN_DAYS_SHOWN:
         days |= {event.starts_on + timedelta(days=n) for n in range(length)}
     return EventFigures(
-        currency=event_currency(event),
+        currency=CURRENCY_BY_COUNTRY.get(event.place.country, "THB"),  # the fees' currency: the event's country's
         zones=[
             ZoneFigures(
                 zone=zone, stalls=zone.stall_count, assigned=zone.assigned_count,
