@@ -24,11 +24,13 @@ from django.utils.safestring import SafeString
 
 Number = int | float | Decimal
 
-WIDTH = 360
-FONT_SIZE = 12
-COLUMNS_HEIGHT = 190
-BAR_ROW_HEIGHT = 40
-BAR_THICKNESS = 14
+# About the width of a phone's column inside a card (360 px less the margins): drawn at about
+# its own size there, so the text reads as the page's smaller print.
+WIDTH = 300
+FONT_SIZE = 13
+COLUMNS_HEIGHT = 180
+BAR_ROW_HEIGHT = 44
+BAR_THICKNESS = 16
 # The colours a series may take: classes of the stylesheet's chart section (static/css/site.css).
 TONES = ("brand", "success", "accent", "muted", "free")
 
@@ -206,7 +208,7 @@ class Chart:
         ticks = [Decimal(0), middle, top] if middle == middle.to_integral_value() else [Decimal(0), top]
         tick_labels = [self.format_value(tick) for tick in ticks]
         left = max(text_width(label) for label in tick_labels) + 8
-        right, head, foot = 6, 10, 24
+        right, head, foot = 6, 10, 26
         plot_width, plot_height = WIDTH - left - right, COLUMNS_HEIGHT - head - foot
         base = head + plot_height
         scale = plot_height / float(top)
@@ -216,7 +218,7 @@ class Chart:
             parts.append(
                 format_html(
                     '<line class="chart__grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="chart__tick" x="{}" y="{}" text-anchor="end">{}</text>',
-                    _n(left), _n(WIDTH - right), _n(y), _n(y), _n(left - 6), _n(y + 4), label,
+                    _n(left), _n(WIDTH - right), _n(y), _n(y), _n(left - 6), _n(y + 4.5), label,
                 )
             )
         slot = plot_width / len(self.rows)
@@ -233,7 +235,7 @@ class Chart:
             centre = min(max(left + (index + 0.5) * slot, half), WIDTH - half)
             parts.append(
                 format_html(
-                    '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>', _n(centre), _n(base + 17), axis[index]
+                    '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>', _n(centre), _n(base + 19), axis[index]
                 )
             )
         parts.append(format_html('<line class="chart__axis" x1="{}" x2="{}" y1="{}" y2="{}"/>', _n(left), _n(WIDTH - right), _n(base), _n(base)))
@@ -247,7 +249,7 @@ class Chart:
         parts = []
         for index, (row, total) in enumerate(zip(self.rows, totals, strict=True)):
             y = index * BAR_ROW_HEIGHT
-            bar_y = y + 19
+            bar_y = y + 20
             rects = self._segments(row, lambda start, length, bar_y=bar_y: (start, bar_y, length, BAR_THICKNESS), scale)
             end = float(row.total) * scale
             parts.append(
@@ -255,8 +257,8 @@ class Chart:
                     '<g><title>{}</title><text class="chart__label" x="0" y="{}">{}</text>{}'
                     '<line class="chart__axis" x1="0" x2="0" y1="{}" y2="{}"/>'
                     '<text class="chart__value" x="{}" y="{}">{}</text></g>',
-                    self._tooltip(row), _n(y + 14), fit(row.label, WIDTH), _joined(rects),
-                    _n(bar_y - 2), _n(bar_y + BAR_THICKNESS + 2), _n(end + 5), _n(bar_y + BAR_THICKNESS - 2), total,
+                    self._tooltip(row), _n(y + 15), fit(row.label, WIDTH), _joined(rects),
+                    _n(bar_y - 2), _n(bar_y + BAR_THICKNESS + 2), _n(end + 5), _n(bar_y + BAR_THICKNESS - 3), total,
                 )
             )
         return self._svg(len(self.rows) * BAR_ROW_HEIGHT + 4, _joined(parts))

@@ -101,10 +101,11 @@ def event_figures(event, counts) -> dict:
         ),
         "fees_due": in_currency(figures.fees_due),
         "fees_paid": in_currency(figures.fees_paid),
-        "fee_states": [
-            (value, capfirst(label), in_currency(figures.fees(value)), counts_of_fee)
-            for (value, label, counts_of_fee) in counts.fees
-        ],
+        # Paid first, beside what is due; then what is still owed, invoiced or not.
+        "fee_states": sorted(
+            ((value, capfirst(label), in_currency(figures.fees(value)), stalls) for value, label, stalls in counts.fees),
+            key=lambda state: [fee.PAID, fee.INVOICED, fee.NONE].index(state[0]),
+        ),
     }
 
 
