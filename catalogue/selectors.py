@@ -4,7 +4,7 @@ the producer directory."""
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Value
+from django.db.models import Count, Prefetch, Q, Value, Window
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -525,6 +525,22 @@ def producer_listings(*, producer: Producer, status: str = "") -> list[Product]:
     if status:
         listings = listings.filter(status=status)
     return list(listings.order_by("position", "-created_at"))
+
+
+# A published product with this many units or fewer is running out: the overview lists it.
+LOW_STOCK_AT = 3
+
+
+def low_stock(*, producer: Producer, at_most: int = LOW_STOCK_AT, limit: int = 10) -> tuple[list[Product], int]:
+    """The producer's published products with `at_most` units in stock or fewer, the emptiest
+    first (at most `limit` of them), and how many there are in all. One query."""
+    products = list(
+        Product.objects.filter(producer=producer, status=Product.Status.PUBLISHED, stock__lte=at_most)
+        .annotate(low_count=Window(Count("*")))
+        .only("pk", "slug", "name_en", "name_th", "name_ja", "name_local", "stock", "unit")
+        .order_by("stock", "name_en", "pk")[:limit]
+    )
+    return products, (products[0].low_count if products else 0)
 
 
 def producer_products(*, producer: Producer, limit: int = 48) -> list[Product]:

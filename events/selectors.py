@@ -1,13 +1,16 @@
 """The reads of the event pages."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from catalogue.models import Category
 from places.models import Place
+from producers.models import CURRENCY_BY_COUNTRY
 
 from .geometry import ORGANISER_DRAWING, Drawing, FloorGeometry, PlanStall, floor_geometry
 from .models import (
@@ -112,6 +115,106 @@ def event_counts(*, event: Event) -> EventCounts:
         accepted_without_stall=max(accepted - totals["assigned"], 0),
         applications=[(value, label, by_state.get(value, 0)) for value, label in StallApplication.State.choices],
         fees=[(value, label, by_fee.get(value, 0)) for value, label in StallAssignment.Fee.choices],
+    )
+
+
+@dataclass(frozen=True)
+class ZoneFigures:
+    """One zone's stalls and the fees of its assigned stalls, by the fee's state."""
+
+    zone: Zone
+    stalls: int
+    assigned: int
+    fees_paid: Decimal
+    fees_invoiced: Decimal
+    fees_not_invoiced: Decimal
+    paid: int
+    invoiced: int
+    not_invoiced: int
+
+    @property
+    def free(self) -> int:
+        return self.stalls - self.assigned
+
+    @property
+    def fees_due(self) -> Decimal:
+        """What the zone's exhibitors still owe: the fees not paid yet, invoiced or not."""
+        return self.fees_invoiced + self.fees_not_invoiced
+
+
+@dataclass
+class EventFigures:
+    currency: str
+    zones: list[ZoneFigures]
+    check_ins: list[tuple[date, int]]  # exhibitors checked in on each day, the fair's days in order
+
+    def fees(self, state: str) -> Decimal:
+        attribute = {"paid": "fees_paid", "invoiced": "fees_invoiced", "none": "fees_not_invoiced"}[state]
+        return sum((getattr(zone, attribute) for zone in self.zones), Decimal(0))
+
+    @property
+    def fees_due(self) -> Decimal:
+        return sum((zone.fees_due for zone in self.zones), Decimal(0))
+
+    @property
+    def fees_paid(self) -> Decimal:
+        return self.fees("paid")
+
+
+# A fair longer than this shows check-ins only on the days someone checked in.
+CHECK_IN_DAYS_SHOWN = 31
+
+
+def event_figures(*, event: Event) -> EventFigures:
+    """The organiser's figures of an event: per zone, its stalls (assigned, free) and the fees
+    of the assigned ones by state; the exhibitors checked in on each day of the fair (days
+    outside it, when someone checked in early, too). Two queries."""
+    fee = StallAssignment.Fee
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def fees_of(state):
+        return Coalesce(Sum("stalls__fee", filter=Q(stalls__assignments__fee_state=state)), Value(Decimal(0)), output_field=money)
+
+    def count_of(state):
+        return Count("stalls__assignments", filter=Q(stalls__assignments__fee_state=state))
+
+    # A stall has at most one assignment (events_one_producer_per_stall): joining them counts each stall once.
+    zones = (
+        Zone.objects.filter(event=event)
+        .annotate(
+            stall_count=Count("stalls"),
+            assigned_count=Count("stalls__assignments"),
+            fees_paid=fees_of(fee.PAID),
+            fees_invoiced=fees_of(fee.INVOICED),
+            fees_not_invoiced=fees_of(fee.NONE),
+            paid=count_of(fee.PAID),
+            invoiced=count_of(fee.INVOICED),
+            not_invoiced=count_of(fee.NONE),
+        )
+        .order_by("code", "pk")
+    )
+    by_day = dict(
+        StallAssignment.objects.filter(event=event, checked_in_at__isnull=False)
+        .annotate(day=TruncDate("checked_in_at"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    length = (event.ends_on - event.starts_on).days + 1
+    days = set(by_day)
+    if length <= CHECK_IN_DAYS_SHOWN:
+        days |= {event.starts_on + timedelta(days=n) for n in range(length)}
+    return EventFigures(
+        currency=CURRENCY_BY_COUNTRY.get(event.place.country, "THB"),  # the fees' currency: the event's country's
+        zones=[
+            ZoneFigures(
+                zone=zone, stalls=zone.stall_count, assigned=zone.assigned_count,
+                fees_paid=zone.fees_paid, fees_invoiced=zone.fees_invoiced, fees_not_invoiced=zone.fees_not_invoiced,
+                paid=zone.paid, invoiced=zone.invoiced, not_invoiced=zone.not_invoiced,
+            )
+            for zone in zones
+        ],
+        check_ins=[(day, by_day.get(day, 0)) for day in sorted(days)],
     )
 
 

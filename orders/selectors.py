@@ -1,18 +1,32 @@
 """The reads of the marketplace pages."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Sum, Window
+from django.db.models import Avg, Case, CharField, Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum, Value, When, Window
+from django.db.models.functions import RowNumber, TruncWeek
+from django.utils import timezone
 
-from catalogue.models import ProductPhoto
+from catalogue.models import Product, ProductPhoto
 from events.selectors import pickup_events_for
 from places.models import Place
 from places.naming import postal_address
 from producers.models import ProducerMembership
 
 from .cache import visitor_bits
-from .models import Cart, CartItem, FavouriteProducer, FavouriteProduct, Order, OrderLine, PaymentSlip, Review
+from .models import (
+    Cart,
+    CartItem,
+    DeliveryMethod,
+    FavouriteProducer,
+    FavouriteProduct,
+    Order,
+    OrderLine,
+    PaymentMethod,
+    PaymentSlip,
+    Review,
+)
 from .payments import provider_for
 from .services import SESSION_CART_KEY, payment_methods_for, sales_terms_for, shipping_cost
 
@@ -202,3 +216,156 @@ def is_favourite(*, user, product=None, producer=None) -> bool:
     return int(getattr(producer, "pk", producer)) in bits.favourite_producers
 
 
+
+
+# --- The producer's figures (the dashboard's overview) ---------------------------------------
+
+# Sales: orders paid for or sent (cash on delivery is paid on arrival), not those waiting for
+# their payment or cancelled.
+SALES_STATES = (Order.State.PAID, Order.State.SHIPPED, Order.State.DELIVERED)
+
+
+@dataclass(frozen=True)
+class WeekSales:
+    starts_on: date  # the week's Monday
+    total: Decimal
+    orders: int
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    product_id: int | None
+    name: str
+    slug: str
+    units: int
+    revenue: Decimal
+
+
+@dataclass
+class OrdersToAct:
+    """Orders of one kind of action (`kind`), the oldest first: at most a few of them, and how
+    many there are in all."""
+
+    kind: str
+    orders: list = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class ProducerFigures:
+    currency: str
+    weeks: list[WeekSales]
+    actions: dict[str, OrdersToAct]
+    top_products: list[ProductSales]
+    top_days: int
+
+    @property
+    def sales_total(self) -> Decimal:
+        return sum((week.total for week in self.weeks), Decimal(0))
+
+
+# What the producer does next with an order, in the order the overview lists them:
+# a transfer slip to check, a parcel to send, an order to hand over at the stall, and (only
+# counted) orders whose buyer has not paid yet.
+ACTION_KINDS = ("confirm", "ship", "hand_over", "unpaid")
+
+
+def _action_kind():
+    """Which of ACTION_KINDS an order waits for ("" for none)."""
+    pending, paid = Order.State.PENDING_PAYMENT, Order.State.PAID
+    slip_waiting = Exists(PaymentSlip.objects.filter(order=OuterRef("pk"), state=PaymentSlip.State.WAITING))
+    shipping, pickup = DeliveryMethod.SHIPPING, DeliveryMethod.PICKUP
+    return Case(
+        When(slip_waiting, state=pending, then=Value("confirm")),
+        When(Q(state=paid) | Q(state=pending, payment_method=PaymentMethod.CASH_ON_DELIVERY), delivery_method=shipping, then=Value("ship")),
+        When(state=paid, delivery_method=pickup, then=Value("hand_over")),
+        When(state=pending, then=Value("unpaid")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def orders_to_act_on(*, producer, limit: int = 5) -> dict[str, OrdersToAct]:
+    """The producer's orders waiting for something: per kind of action (ACTION_KINDS), the
+    `limit` oldest and how many in all. One query, however many orders."""
+    rows = (
+        Order.objects.filter(producer=producer, state__in=(Order.State.PENDING_PAYMENT, Order.State.PAID))
+        .annotate(kind=_action_kind())
+        .exclude(kind="")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("kind"), order_by=(F("created_at").asc(), F("pk").asc())),
+            in_kind=Window(Count("*"), partition_by=F("kind")),
+        )
+        .filter(rank__lte=limit)
+        .order_by("created_at", "pk")
+        .only("number", "state", "currency", "total", "ship_name", "created_at", "delivery_method", "payment_method", "expires_at")
+    )
+    actions = {kind: OrdersToAct(kind=kind) for kind in ACTION_KINDS}
+    for order in rows:
+        group = actions[order.kind]
+        group.orders.append(order)
+        group.count = order.in_kind
+    return actions
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def sales_by_week(*, producer, weeks: int = 12, today: date | None = None) -> list[WeekSales]:
+    """The producer's sales (SALES_STATES) in each of the last `weeks` weeks, Monday to Sunday
+    in the site's time zone, by the week each order was placed; the oldest week first, this
+    week last, weeks without sales as nought. One query."""
+    this_monday = _monday(today or timezone.localdate())
+    first = this_monday - timedelta(weeks=weeks - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    rows = (
+        Order.objects.filter(producer=producer, state__in=SALES_STATES, created_at__gte=since)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(total=Sum("total"), orders=Count("pk"))
+        .order_by()
+    )
+    by_week = {timezone.localtime(row["week"]).date(): row for row in rows}
+    result = []
+    for index in range(weeks):
+        monday = first + timedelta(weeks=index)
+        row = by_week.get(monday, {})
+        result.append(WeekSales(starts_on=monday, total=row.get("total") or Decimal(0), orders=row.get("orders", 0)))
+    return result
+
+
+def top_products(*, producer, days: int = 90, limit: int = 5) -> list[ProductSales]:
+    """The producer's best-selling products of the last `days` days, by revenue (then units):
+    the name as the product now has it in the visitor's language, or as it was sold when the
+    product is gone. One query."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        OrderLine.objects.filter(order__producer=producer, order__state__in=SALES_STATES, order__created_at__gte=since)
+        .values("product_id", "product__slug", "product__name_en", "product__name_th", "product__name_ja", "product__name_local")
+        .annotate(units=Sum("quantity"), revenue=Sum("line_total"), sold_as=Max("product_name"))
+        .order_by("-revenue", "-units", "product_id")[:limit]
+    )
+    sales = []
+    for row in rows:
+        names = {f"name_{language}": row[f"product__name_{language}"] or "" for language in ("en", "th", "ja", "local")}
+        name = Product(**names).name if row["product_id"] else row["sold_as"]
+        sales.append(
+            ProductSales(
+                product_id=row["product_id"], name=name or row["sold_as"], slug=row["product__slug"] or "",
+                units=row["units"], revenue=row["revenue"],
+            )
+        )
+    return sales
+
+
+def producer_figures(*, producer, today: date | None = None, weeks: int = 12, top_days: int = 90) -> ProducerFigures:
+    """The overview's figures: sales by week, orders waiting for action, the best sellers; in
+    the producer's currency. Three queries."""
+    return ProducerFigures(
+        currency=producer.currency,
+        weeks=sales_by_week(producer=producer, weeks=weeks, today=today),
+        actions=orders_to_act_on(producer=producer),
+        top_products=top_products(producer=producer, days=top_days),
+        top_days=top_days,
+    )

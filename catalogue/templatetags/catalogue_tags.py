@@ -75,3 +75,12 @@ def producer_products(producer) -> list:
     """`{% producer_products producer as products %}`: the producer's published products, for
     its public profile. One query."""
     return selectors.producer_products(producer=producer)
+
+
+@register.simple_tag
+def low_stock_products(producer) -> dict:
+    """`{% low_stock_products producer as low_stock %}`: the producer's published products that
+    are running out (`products`, the emptiest first, and `count` in all) and the threshold
+    (`at_most`), for its dashboard. One query."""
+    products, count = selectors.low_stock(producer=producer)
+    return {"products": products, "count": count, "at_most": selectors.LOW_STOCK_AT}

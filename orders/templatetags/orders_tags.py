@@ -1,7 +1,15 @@
 """What the marketplace adds to other apps' pages: the stock held by unpaid orders on the
-producer's listings, favourites and reviews."""
+producer's listings, favourites and reviews, the figures of the producer's overview."""
+
+from functools import partial
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from catalogue.templatetags.catalogue_tags import money
+from core.charts import Chart, Row, Series, format_count
 
 from .. import selectors
 
@@ -46,3 +54,56 @@ def product_reviews(product_id: int) -> dict:
     """`{% product_reviews product.pk as reviews %}`: the product's latest reviews (`reviews`)
     with their average (`review_average`) and number (`review_count`). One query."""
     return selectors.product_reviews(product_id=product_id)
+
+
+def axis_date(day) -> str:
+    """A day as a chart's axis writes it: short, in the active language (6 Oct, 10月6日)."""
+    return date_format(day, pgettext("a short date on a chart's axis: a PHP-style date format", "j M"))
+
+
+@register.simple_tag
+def producer_figures(producer) -> dict:
+    """`{% producer_figures producer as figures %}`: the producer overview's figures in the
+    producer's currency: `sales` (a chart of the last weeks), `top_products` (a chart of the
+    best sellers), `actions` (orders waiting, by kind of action) and `currency`. Three queries."""
+    figures = selectors.producer_figures(producer=producer)
+    in_currency = partial(money, currency=figures.currency)
+    weeks = len(figures.weeks)
+    sales = Chart(
+        slug="sales-by-week",
+        kind="columns",
+        title=ngettext("Sales by week, the last %(weeks)d week", "Sales by week, the last %(weeks)d weeks", weeks) % {"weeks": weeks},
+        label_heading=_("Week"),
+        series=[Series(_("Sales"))],
+        rows=[
+            Row(
+                label=_("Week of %(date)s") % {"date": date_format(week.starts_on, "DATE_FORMAT")},
+                values=(week.total,),
+                axis_label=axis_date(week.starts_on),
+            )
+            for week in figures.weeks
+        ],
+        format_value=in_currency,
+        extra_columns=[(_("Orders"), [format_count(week.orders) for week in figures.weeks])],
+        empty_text=_("No sales in these weeks yet. Orders count once they are paid for or sent."),
+    )
+    top = Chart(
+        slug="top-products",
+        title=ngettext(
+            "Best sellers by revenue, the last %(days)d day", "Best sellers by revenue, the last %(days)d days", figures.top_days
+        ) % {"days": figures.top_days},
+        label_heading=_("Product"),
+        series=[Series(_("Revenue"), tone="success")],
+        rows=[Row(label=product.name, values=(product.revenue,)) for product in figures.top_products],
+        format_value=in_currency,
+        extra_columns=[(_("Units sold"), [format_count(product.units) for product in figures.top_products])],
+        empty_text=_("Nothing sold in these days yet."),
+    )
+    return {
+        "currency": figures.currency,
+        "sales": sales,
+        "sales_total": in_currency(figures.sales_total),
+        "top_products": top,
+        "actions": figures.actions,
+        "has_actions": any(group.count for kind, group in figures.actions.items() if kind != "unpaid"),
+    }

@@ -250,7 +250,8 @@ class TestEvents:
         assert counts.applications_total == 7
         assert {value: count for value, _label, count in counts.fees} == {"none": 1, "invoiced": 0, "paid": 1}
         page = texts(response)
-        assert 'data-state="accepted">3<' in page and 'data-fee="paid">1<' in page
+        assert '<tr data-row="accepted"><th scope="row"><a href="/organiser/otop-fair-bangkok/applications/?state=accepted">Accepted</a></th><td>3</td>' in page
+        assert 'data-fee="paid">1 stall<' in page
 
 
 # --- Layout ------------------------------------------------------------------------------------
