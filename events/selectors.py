@@ -1,11 +1,12 @@
 """The reads of the event pages."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Replace, TruncDate, Upper
 from django.utils import timezone
 
 from catalogue.models import Category
@@ -382,21 +383,41 @@ def stall_list(*, event: Event) -> list[Stall]:
     return stalls
 
 
+def compact_stall_code(text: str) -> str:
+    """A stall code as typed on a phone's keyboard compares equal to the code on the sign:
+    "b2", "B 2" and "B-2" are one stall."""
+    return re.sub(r"[\s\-_./·]+", "", text).upper()
+
+
 def event_assignments(*, event: Event, query: str = "", zone: str = "") -> list[StallAssignment]:
     """The assigned stalls in code order (stall signs, check-in), optionally those of one zone
-    (by its code) or those whose stall code or producer name contains `query`."""
+    (by its code) or those whose stall code (written with or without its dash) or producer name
+    (in any of its languages) contains `query`; a stall whose code is the query comes first."""
     assignments = StallAssignment.objects.filter(event=event).select_related("stall__zone", "producer__province")
     if zone:
         assignments = assignments.filter(stall__zone__code=zone)
     query = query.strip()
+    compact = compact_stall_code(query)
     if query:
-        assignments = assignments.filter(
+        matches = (
             Q(stall__code__icontains=query)
             | Q(producer__name__icontains=query)
             | Q(producer__name_en__icontains=query)
             | Q(producer__name_ja__icontains=query)
         )
-    return sorted(assignments, key=lambda a: (a.stall.zone.code, stall_code_order(a.stall.code)))
+        if compact:
+            code = Upper("stall__code")
+            for separator in ("-", " ", "_", ".", "/", "·"):
+                code = Replace(code, Value(separator), Value(""))
+            assignments = assignments.alias(compact_code=code)
+            matches |= Q(compact_code__contains=compact)
+        assignments = assignments.filter(matches)
+
+    def in_order(assignment: StallAssignment) -> tuple:
+        code = assignment.stall.code
+        return (bool(compact) and compact_stall_code(code) != compact, assignment.stall.zone.code, stall_code_order(code))
+
+    return sorted(assignments, key=in_order)
 
 
 # --- Public pages and the producer's applications ---------------------------------------------

@@ -18,7 +18,9 @@ CHECK_IN_PER_PAGE = 100
 
 class CheckInView(EventActionPage):
     """Check exhibitors in as they arrive (`action=check_in`), and record stall fees as invoiced
-    or paid (`action=fee`). `?q=` finds a stall by code or producer name."""
+    or paid (`action=fee`). `?q=` finds a stall by code (with or without its dash) or producer
+    name; each result shows the stall's fee and whether it is paid. One search box and one big
+    button per exhibitor, plain form posts: the page is used one-handed at the hall's door."""
 
     template_name = "events/manage/check_in.html"
     actions = ("check_in", "fee")
