@@ -8,7 +8,9 @@ The objects the URLs need come from the authorisation matrix's world (tests/site
 which has one of everything, made a little fuller here (more orders, a second group, a fair with
 its stalls assigned, long names).
 
-A page fails when the document is wider than the window (document.documentElement.scrollWidth >
+Each page is loaded in English, Thai and Japanese, and saved as a screenshot
+(var/screenshots/back-office-<language>-<url name>….png) for a person to look at. A page fails
+when the document is wider than the window (document.documentElement.scrollWidth >
 window.innerWidth); the failure names the outermost elements that stick out. It also fails when
 a button, a form control or a link of a navigation or action row is a tap target smaller than
 44 px (checkboxes and radio buttons: 24 px). The floor plan's stall buttons are a drawing that
@@ -22,10 +24,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
 
 from events import services as event_services
 from events.models import StallApplication
 from orders import services as order_services
+from places.models import Place
 from producers.models import ProducerMembership
 from tests.e2e.browser import PHONE, screenshot
 from tests.factories import UserFactory, listing, make_shop, member_of, place_one
@@ -95,6 +99,9 @@ PAGES = {
     "producers:payout_review_queue": Page("staff"),
 }
 
+# Thai and Japanese words are longer or unbroken where English has spaces: every page in each.
+LANGUAGES = ("en", "th", "ja")
+
 FORM_TARGET = "a form's target: it answers a POST by going back to a page listed here"
 NOT_PAGES = {
     "producers:switch": FORM_TARGET,
@@ -152,8 +159,9 @@ def test_every_back_office_url_has_an_entry_in_the_layout_test():
 
 def world_made_fuller(world):
     """The matrix's world with what makes the back-office pages long and wide: manager A in a
-    second group with a long name, orders in several states, a long product name, and event A
-    with its applications decided and stalls assigned, checked in and paid."""
+    second group with a long name, orders in several states, a long product name, a group with a
+    long name and address waiting for verification, and event A with its applications decided and
+    stalls assigned, checked in and paid."""
     users, objects = world.users, world.objects
     group_a, manager_a = objects["group_a"], users["manager_a"]
     second = make_shop(
@@ -169,15 +177,19 @@ def world_made_fuller(world):
         if n >= 2:
             order_services.order_transition(order=order, to_state="shipped", by=manager_a, carrier="Thailand Post", tracking_number="EF123456789TH")
 
+    waiting = make_shop(name_en="Khok Sa-at Sub-district Herbal Compress and Thai Massage Oil Producers", state="pending")
+    member_of(waiting, username="khok-sa-at-herbal-compress-group", email="khoksaat.herbal.compress.group.2026@example-village.co.th")
+
     event, organiser = objects["event_a"], users["organiser_a"]
     zone = objects["stall_a"].zone
     stalls = event_services.stall_grid_create(event=event, by=organiser, zone=zone, rows=2, columns=6, fee=Decimal("1500"))
     stalls = [objects["stall_a"], *stalls]
     names = ["Mae Jo Organic Rice Growers' Cooperative", "กลุ่มทอผ้าไหมบ้านท่าสว่าง", "大分かぼす生産者組合", "Lamphun Lamps"]
-    applications = [objects["application_a"]] + [
-        event_services.application_submit(event=event, producer=shop, by=member_of(shop, username=f"layout-exhibitor-{n}"))
-        for n, shop in enumerate(make_shop(name_en=name, slug=f"layout-exhibitor-{n}") for name in names)
-    ]
+    applications = [objects["application_a"]]
+    for n, name in enumerate(names):
+        shop = make_shop(name_en=name, slug=f"layout-exhibitor-{n}")
+        member = member_of(shop, username=f"layout-exhibitor-{n}")
+        applications.append(event_services.application_submit(event=event, producer=shop, by=member))
     for application in applications[:-1]:
         event_services.application_transition(application=application, to_state=StallApplication.State.ACCEPTED, by=organiser)
     for n, (application, stall) in enumerate(zip(applications[:-2], stalls[: len(applications) - 2], strict=True)):
@@ -240,9 +252,10 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-def address_of(key: str, page: Page, world, query: str) -> str:
-    kwargs = {**MATRIX[key]["kwargs"], **page.kwargs}
-    address = reverse(key, kwargs={name: str(world.resolve(path)) for name, path in kwargs.items()})
+def address_of(key: str, entry: Page, world, query: str, language: str) -> str:
+    kwargs = {name: str(world.resolve(path)) for name, path in {**MATRIX[key]["kwargs"], **entry.kwargs}.items()}
+    with translation.override(language):
+        address = reverse(key, kwargs=kwargs)
     return address + query.format(zone_a=world.objects["zone_a"].pk)
 
 
@@ -252,15 +265,18 @@ def phone_context(browser, live_server, world, role: str):
     return context
 
 
-def fill_registration_step_one(page) -> None:
-    page.goto(reverse("producers:register"))
-    page.get_by_label("Name in your own language").fill("วิสาหกิจชุมชนกลุ่มแม่บ้านเกษตรกรบ้านหนองบัวทอง")
-    page.get_by_label("Name in English").fill("Ban Nong Bua Thong Farmwives' Community Enterprise")
-    page.get_by_label("You are").select_option("community_group")
+def fill_registration_step_one(page, language: str) -> str:
+    """Step 2 of registering a group shows only after step 1: fill it in, as a new producer would."""
+    with translation.override(language):
+        page.goto(reverse("producers:register"))
+    page.locator("#id_name").fill("วิสาหกิจชุมชนกลุ่มแม่บ้านเกษตรกรบ้านหนองบัวทอง")
+    page.locator("#id_name_en").fill("Ban Nong Bua Thong Farmwives' Community Enterprise")
+    page.locator("#id_kind").select_option("community_group")
     page.locator("#id_own_language").select_option("th")
-    page.get_by_label("Province or prefecture").select_option(label="Surin")
-    page.get_by_role("button", name="Next").click()
+    page.locator("#id_province").select_option(str(Place.objects.get(country="TH", level="province", slug="surin").pk))
+    page.locator("main form.form [type=submit]").click()
     page.wait_for_url("**/dashboard/register/place/")
+    return page.url
 
 
 def test_every_back_office_page_fits_a_360_px_phone(browser, live_server, places, capsys):
@@ -268,27 +284,30 @@ def test_every_back_office_page_fits_a_360_px_phone(browser, live_server, places
     contexts = {}
     loaded, overflowing, problems = [], [], []
     try:
-        for key, page_entry in PAGES.items():
-            if page_entry.role not in contexts:
-                contexts[page_entry.role] = phone_context(browser, live_server, world, page_entry.role).new_page()
-            page = contexts[page_entry.role]
-            for query in page_entry.queries:
-                if key == "producers:register_place":
-                    fill_registration_step_one(page)
-                    address, status = page.url, 200
-                else:
-                    address = address_of(key, page_entry, world, query)
-                    response = page.goto(address)
-                    status = response.status
-                assert status == 200, f"{key} {address} answered {status} to {page_entry.role}"
-                found = page.evaluate(LAYOUT_PROBLEMS)
-                loaded.append(address)
-                if found["scrollWidth"] > found["innerWidth"]:
-                    overflowing.append(address)
-                    problems.append(f"{key} {address}: {found['scrollWidth']} px wide in a {found['innerWidth']} px window; sticking out: {found['wide']}")
-                    screenshot(page, "overflow-" + re.sub(r"[^a-z0-9]+", "-", address.lower()).strip("-"))
-                if found["small"]:
-                    problems.append(f"{key} {address}: tap targets under 44 px: {found['small']}")
+        for language in LANGUAGES:
+            for key, entry in PAGES.items():
+                if entry.role not in contexts:
+                    contexts[entry.role] = phone_context(browser, live_server, world, entry.role).new_page()
+                page = contexts[entry.role]
+                for query in entry.queries:
+                    if key == "producers:register_place":
+                        address, status = fill_registration_step_one(page, language), 200
+                    else:
+                        address = address_of(key, entry, world, query, language)
+                        status = page.goto(address).status
+                    assert status == 200, f"{key} {address} answered {status} to {entry.role}"
+                    found = page.evaluate(LAYOUT_PROBLEMS)
+                    loaded.append(address)
+                    name = f"back-office-{language}-" + re.sub(r"[^a-z0-9]+", "-", f"{key} {query}".lower()).strip("-")
+                    screenshot(page, name)
+                    if found["scrollWidth"] > found["innerWidth"]:
+                        overflowing.append(address)
+                        problems.append(
+                            f"{key} {address}: {found['scrollWidth']} px wide in a {found['innerWidth']} px window;"
+                            f" sticking out: {found['wide']} (var/screenshots/{name}.png)"
+                        )
+                    if found["small"]:
+                        problems.append(f"{key} {address}: tap targets under 44 px: {found['small']}")
     finally:
         for page in contexts.values():
             page.context.close()
