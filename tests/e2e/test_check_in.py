@@ -68,7 +68,7 @@ def test_an_organiser_checks_exhibitors_in_one_handed_on_a_slow_phone(browser, l
     network.send("Network.emulateNetworkConditions", SLOW_3G)
 
     phone.goto(f"/organiser/{event.slug}/check-in/")
-    assert phone.get_by_text("1 of 4 exhibitors checked in.").is_visible()
+    phone.get_by_text("1 of 4 exhibitors checked in.").wait_for()
     assert page_weight(phone) < PAGE_WEIGHT_BUDGET
     requested = phone.evaluate("() => performance.getEntriesByType('resource').map((entry) => entry.name)")
     assert all(address.startswith(live_server.url) for address in requested), f"nothing from elsewhere: {requested}"
@@ -76,6 +76,7 @@ def test_an_organiser_checks_exhibitors_in_one_handed_on_a_slow_phone(browser, l
     # The stall code as typed on a phone: lower case, no dash.
     phone.get_by_label("Stall code or exhibitor's name").fill("b2")
     phone.get_by_role("button", name="Find", exact=True).click()
+    phone.wait_for_url(re.compile(r"q=b2"))
     cards = phone.locator(".check-in-card")
     assert cards.first.get_attribute("data-stall") == "B-2", "the stall with exactly that code first"
     card = phone.locator('.check-in-card[data-stall="B-2"]')
@@ -90,7 +91,7 @@ def test_an_organiser_checks_exhibitors_in_one_handed_on_a_slow_phone(browser, l
     phone.get_by_text("Mae Jo Rice checked in at stall B-2.").wait_for()
     assert phone.get_by_label("Stall code or exhibitor's name").input_value() == "b2", "the search stays for the next one"
     assert "Checked in" in phone.locator('.check-in-card[data-stall="B-2"]').inner_text()
-    assert phone.get_by_text("2 of 4 exhibitors checked in.").is_visible()
+    phone.get_by_text("2 of 4 exhibitors checked in.").wait_for()
     assert StallAssignment.objects.get(pk=assignments["Mae Jo Rice"].pk).checked_in_at is not None
 
     # The fee, paid at the door.
@@ -103,6 +104,7 @@ def test_an_organiser_checks_exhibitors_in_one_handed_on_a_slow_phone(browser, l
     # By the exhibitor's name, in Thai.
     phone.get_by_label("Stall code or exhibitor's name").fill("ท่าสว่าง")
     phone.get_by_role("button", name="Find", exact=True).click()
+    phone.wait_for_url(re.compile(r"q=%E0%B8%97"))
     assert [code for code in cards.evaluate_all("cards => cards.map((card) => card.dataset.stall)")] == ["B-4"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "check-in-by-name-phone")
@@ -111,9 +113,12 @@ def test_an_organiser_checks_exhibitors_in_one_handed_on_a_slow_phone(browser, l
 
     # Everyone: the paid and the unpaid side by side.
     phone.get_by_role("link", name="Show all").click()
-    assert phone.get_by_text("3 of 4 exhibitors checked in.").is_visible()
-    assert phone.locator('.check-in-card[data-stall="B-12"] .fee-state--paid').is_visible()
-    assert phone.locator('.check-in-card[data-stall="B-1"] .fee-state--unpaid').is_visible()
+    phone.wait_for_url(re.compile(r"/check-in/$"))
+    phone.wait_for_load_state()
+    phone.get_by_text("3 of 4 exhibitors checked in.").wait_for()
+    phone.locator('.check-in-card[data-stall="B-12"] .fee-state--paid').wait_for()
+    phone.locator('.check-in-card[data-stall="B-1"] .fee-state--unpaid').wait_for()
+    assert phone.locator(".check-in-card").count() == 4
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "check-in-all-phone")
     context.close()
@@ -135,6 +140,7 @@ def test_an_organiser_checks_in_at_a_desk(browser, live_server, places):
 
     desk.get_by_label("Stall code or exhibitor's name").fill("B-1")
     desk.get_by_role("button", name="Find", exact=True).click()
+    desk.wait_for_url(re.compile(r"q=B-1$"))
     # B-1 exactly, then the codes that contain it.
     assert card.evaluate_all("cards => cards.map((card) => card.dataset.stall)") == ["B-1", "B-12"]
     screenshot(desk, "check-in-desktop")
