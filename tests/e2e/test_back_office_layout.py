@@ -10,8 +10,9 @@ its stalls assigned, long names).
 
 Each page is loaded in English, Thai and Japanese, and saved as a screenshot
 (var/screenshots/back-office-<language>-<url name>….png) for a person to look at. A page fails
-when the document is wider than the window (document.documentElement.scrollWidth >
-window.innerWidth); the failure names the outermost elements that stick out. It also fails when
+when the document is wider than the window (document.documentElement.scrollWidth > 360; a
+phone's window.innerWidth grows to a wider page's width as the browser zooms out); the failure
+names the outermost elements that stick out. It also fails when
 a button, a form control or a link of a navigation or action row is a tap target smaller than
 44 px (checkboxes and radio buttons: 24 px). The floor plan's stall buttons are a drawing that
 scrolls and zooms in its own box, and are left out.
@@ -205,8 +206,9 @@ def world_made_fuller(world):
 
 # The outermost elements that reach past the window's right edge (those inside a box that
 # scrolls or clips are that box's business), and the tap targets smaller than 44 px.
-LAYOUT_PROBLEMS = """() => {
-  const width = window.innerWidth;
+# The width is the window's as the test set it: a phone browser zooms out to show a page wider
+# than itself, and its window.innerWidth grows to match.
+LAYOUT_PROBLEMS = """(width) => {
   const name = (el) => {
     let text = el.tagName.toLowerCase();
     if (el.id) text += '#' + el.id;
@@ -214,9 +216,17 @@ LAYOUT_PROBLEMS = """() => {
     const label = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
     return label ? `${text} "${label}"` : text;
   };
+  // Clipped by a box that scrolls or hides its overflow, unless it is positioned out of that box
+  // (an absolute element's containing block is its nearest positioned ancestor).
   const inScrollingBox = (el) => {
+    const position = getComputedStyle(el).position;
+    if (position === 'fixed') return false;
+    let escaping = position === 'absolute';
     for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
-      if (/auto|scroll|hidden|clip/.test(getComputedStyle(box).overflowX)) return true;
+      const style = getComputedStyle(box);
+      if (/auto|scroll|hidden|clip/.test(style.overflowX) && (!escaping || style.position !== 'static')) return true;
+      if (style.position === 'fixed') return false;
+      if (style.position !== 'static') escaping = style.position === 'absolute';
     }
     return false;
   };
@@ -245,7 +255,7 @@ LAYOUT_PROBLEMS = """() => {
   }
   return {
     scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: width,
+    width,
     wide: wide.map((el) => `${name(el)} (right edge at ${Math.round(el.getBoundingClientRect().right)} px)`),
     small,
   };
@@ -296,14 +306,14 @@ def test_every_back_office_page_fits_a_360_px_phone(browser, live_server, places
                         address = address_of(key, entry, world, query, language)
                         status = page.goto(address).status
                     assert status == 200, f"{key} {address} answered {status} to {entry.role}"
-                    found = page.evaluate(LAYOUT_PROBLEMS)
+                    found = page.evaluate(LAYOUT_PROBLEMS, PHONE["width"])
                     loaded.append(address)
                     name = f"back-office-{language}-" + re.sub(r"[^a-z0-9]+", "-", f"{key} {query}".lower()).strip("-")
                     screenshot(page, name)
-                    if found["scrollWidth"] > found["innerWidth"]:
+                    if found["scrollWidth"] > PHONE["width"]:
                         overflowing.append(address)
                         problems.append(
-                            f"{key} {address}: {found['scrollWidth']} px wide in a {found['innerWidth']} px window;"
+                            f"{key} {address}: {found['scrollWidth']} px wide in a {PHONE['width']} px window;"
                             f" sticking out: {found['wide']} (var/screenshots/{name}.png)"
                         )
                     if found["small"]:
