@@ -83,6 +83,7 @@ PAGES = {
     "orders:sales_terms": Page("manager_a"),
     "events:my_applications": Page("manager_a"),
     "events:apply": Page("manager_b", kwargs={"slug": "event_a.slug"}),
+    "events:invoice": Page("manager_a"),  # application A holds a stall in this world
     # The organiser's area, event A with its stalls assigned.
     "events:organiser_home": Page("organiser_a"),
     "events:organiser_event": Page("organiser_a"),
@@ -95,6 +96,9 @@ PAGES = {
     "events:organiser_plan_print": Page("organiser_a"),
     "events:organiser_signs": Page("organiser_a"),
     "events:organiser_check_in": Page("organiser_a", ("", "?q=A-1", "?q=nothing-matches")),
+    "events:organiser_tariff": Page("organiser_a"),
+    "events:organiser_organisers": Page("organiser_a"),
+    "events:organiser_join": Page("other_buyer"),
     # Staff.
     "producers:verification_queue": Page("staff", ("", "?state=verified", "?state=suspended")),
     "producers:payout_review_queue": Page("staff"),
