@@ -460,8 +460,24 @@ def _validate_address(address: dict) -> None:
 
 def checkout_choice_check(*, producer: Producer, choice: ProducerChoice) -> ProducerChoice:
     """The buyer's delivery and payment for one producer, if the producer can take them together
-    (the pairs selling_ways offers); ValidationError saying what is wrong otherwise. Reads only:
-    order_place checks every choice again inside its transaction."""
+    (the pairs selling_ways offers); ValidationError saying what is wrong otherwise, or that the
+    producer can take no order at all now. Reads only (order_place calls it for every producer
+    inside its transaction; the checkout page, before asking for an address)."""
+    try:
+        return _checked_choice(producer, choice)
+    except ValidationError:
+        if not selling_ways(producer):
+            raise ValidationError(
+                _(
+                    "%(name)s cannot take orders at the moment: there is no way to pay it yet. "
+                    "Remove its products from your cart to order the rest."
+                )
+                % {"name": producer.display_name}
+            ) from None
+        raise
+
+
+def _checked_choice(producer: Producer, choice: ProducerChoice) -> ProducerChoice:
     if choice.delivery not in DeliveryMethod.values:
         raise ValidationError(_("Unknown delivery method."))
     if choice.payment not in payment_methods_for(producer):
