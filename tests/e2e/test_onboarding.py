@@ -75,7 +75,7 @@ def test_a_new_group_follows_its_checklist_to_its_first_published_product(browse
     page.wait_for_url("**/photos/")
     photo = tmp_path / "basket.jpg"
     photo.write_bytes(imagefiles.jpeg_bytes())
-    page.get_by_label("Photo", exact=True).set_input_files(str(photo))
+    page.locator("#id_image").set_input_files(str(photo))
     page.get_by_role("button", name="Add photo").click()
     page.get_by_text("Photo added.").wait_for()
     page.goto("/dashboard/products/")
@@ -118,5 +118,50 @@ def test_a_new_group_follows_its_checklist_to_its_first_published_product(browse
     page.goto("/dashboard/")
     assert step_state(page, "first_product") == "Done"
     screenshot(page, f"onboarding-checklist-progress-{width}")
+    fits(page, width)
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_checkout_offers_each_producer_only_the_pairs_it_can_take(browser, live_server, places, categories, viewport):
+    from decimal import Decimal
+
+    from places.models import Place
+    from tests.factories import fill_cart, listing, make_shop, published_event, stall_at, tambon_of
+
+    width = viewport["width"]
+    fair = published_event(name="OTOP City")
+    everything = make_shop(name_en="Tha Sawang Silk Weavers", slug="tha-sawang")
+    stall_at(fair, everything)
+    stall_only = make_shop(
+        name_en="Ban Mai Basket Weavers", slug="ban-mai", place=tambon_of(Place.objects.get(slug="khon-kaen", level="province")),
+        bank_name="", bank_account_name="", bank_account_number="", promptpay_id="",
+        terms={"accepts_promptpay": False, "accepts_cash_on_delivery": False},
+    )
+    stall_at(fair, stall_only, code="A-02")
+    buyer = UserFactory(username="naree")
+    fill_cart(buyer, (listing(everything, name_en="Silk scarf"), 1), (listing(stall_only, name_en="Rice basket", price=Decimal("250")), 1))
+
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, is_mobile=width < 400, has_touch=width < 400)
+    page = context.new_page()
+    log_in(page, "naree")
+    page.goto("/checkout/")
+
+    # The group without payout details: pick-up only, already chosen; no shipping at all.
+    assert page.locator(f'input[name="delivery_{stall_only.pk}"]').count() == 1
+    assert page.locator(f'input[name="delivery_{stall_only.pk}"][value="pickup"]').is_checked()
+    assert page.locator(f'input[name="payment_{stall_only.pk}"][value="stall"]').is_checked()
+
+    # The group taking everything: shipping first; paying at the stall only once pick-up is chosen.
+    stall = page.locator(f'input[name="payment_{everything.pk}"][value="stall"]')
+    cod = page.locator(f'input[name="payment_{everything.pk}"][value="cod"]')
+    assert page.locator(f'input[name="delivery_{everything.pk}"][value="shipping"]').is_checked()
+    assert stall.is_disabled() and cod.is_enabled()
+    page.locator(f'input[name="delivery_{everything.pk}"][value="pickup"]').check()
+    assert stall.is_enabled() and cod.is_disabled()
+    stall.check()
+    page.locator(f'input[name="delivery_{everything.pk}"][value="shipping"]').check()
+    assert not stall.is_checked() and page.locator(f'input[name="payment_{everything.pk}"][value="bank_transfer"]').is_checked()
+    screenshot(page, f"onboarding-checkout-pairs-{width}")
     fits(page, width)
     context.close()
