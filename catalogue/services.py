@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core import images
 from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
+from producers.onboarding import SalesReadiness, sales_readiness
 
 from .cache import listings_changed, producer_changed, products_changed
 from .models import Category, Certification, FacetCount, Product, ProductPhoto
@@ -155,18 +156,41 @@ def product_duplicate(*, product: Product) -> Product:
     return product_create(producer=product.producer, certifications=certifications, **fields)
 
 
+def unpayable_message(*, readiness: SalesReadiness, name: str) -> str:
+    """Why `name` cannot be published while nobody could pay its producer, and what would do."""
+    return _(
+        "%(name)s cannot be published yet: buyers could not pay you for it with any way of delivery. "
+        "Any one of these would do: %(remedies)s."
+    ) % {"name": name, "remedies": "; ".join(remedy.text for remedy in readiness.remedies)}
+
+
+def product_publish_refusal(*, producer: Producer, name: str) -> ValidationError | None:
+    """The error publishing a product of `producer` meets because buyers could not pay the
+    producer with any way of delivery (producers.onboarding.sales_readiness), or None."""
+    readiness = sales_readiness(producer)
+    if readiness.can_sell:
+        return None
+    return ValidationError(unpayable_message(readiness=readiness, name=name), code="cannot_be_paid")
+
+
 @transaction.atomic
 def product_set_status(*, product: Product, status: str) -> Product:
     """Publish, archive or return a listing to draft.
 
-    Publishing needs a price and at least one photo, so visitors never see an empty card.
-    Raises ValidationError otherwise.
+    Publishing needs a price and at least one photo, so visitors never see an empty card, and a
+    producer buyers can pay with at least one way of delivery (a delivery together with a
+    payment method it can take: see product_publish_refusal), so nobody meets a product they
+    cannot buy. Raises ValidationError otherwise (code "cannot_be_paid" for the latter).
     """
     if status not in Product.Status.values:
         raise ValidationError(_("Unknown status."))
     product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
     if status == Product.Status.PUBLISHED and not product.photos.exists():
         raise ValidationError(_("Add at least one photo before you publish."))
+    if status == Product.Status.PUBLISHED and product.status != Product.Status.PUBLISHED:
+        refusal = product_publish_refusal(producer=product.producer, name=product.name)
+        if refusal is not None:
+            raise refusal
     product.status = status
     product.visible = product_is_visible(status=status, producer=product.producer)
     if status == Product.Status.PUBLISHED and product.published_at is None:

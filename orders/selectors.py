@@ -28,7 +28,7 @@ from .models import (
     Review,
 )
 from .payments import provider_for
-from .services import SESSION_CART_KEY, payment_methods_for, sales_terms_for, shipping_cost
+from .services import SESSION_CART_KEY, payment_methods_for, sales_terms_for, selling_ways, shipping_cost
 
 
 @dataclass
@@ -89,16 +89,32 @@ def cart_groups(*, cart: Cart | None) -> list[CartGroup]:
 
 
 def checkout_options(*, groups: list[CartGroup]) -> list[dict]:
-    """For each producer in the cart: its payment methods, pick-up events and shipping cost."""
+    """For each producer in the cart, only what it can take (services.selling_ways): the
+    deliveries it offers (shipping with its cost, pick-up at its stalls' events), each payment
+    method with the deliveries it goes with, and a default pair that goes together (shipping
+    first when it is offered). `ways` is empty for a producer nobody can pay: the page says so
+    and the order cannot be placed."""
     options = []
     for group in groups:
-        terms = sales_terms_for(group.producer)
+        producer = group.producer
+        terms = sales_terms_for(producer)
+        events = pickup_events_for(producer)
+        ways = selling_ways(producer, pickup_events=events)
+        methods = [method for method in payment_methods_for(producer) if any(method in payments for payments in ways.values())]
+        default_delivery = next(iter(ways), "")
         options.append(
             {
                 "group": group,
-                "payment_methods": [(m, provider_for(m)) for m in payment_methods_for(group.producer)],
-                "pickup_events": pickup_events_for(group.producer),
+                "ways": ways,
+                "offers_shipping": DeliveryMethod.SHIPPING in ways,
+                "pickup_events": events if DeliveryMethod.PICKUP in ways else [],
+                "payment_methods": [
+                    (method, provider_for(method), [delivery for delivery, payments in ways.items() if method in payments])
+                    for method in methods
+                ],
                 "shipping": shipping_cost(terms=terms, weight_grams=group.weight_grams),
+                "default_delivery": default_delivery,
+                "default_payment": ways[default_delivery][0] if ways else "",
             }
         )
     return options

@@ -201,6 +201,33 @@ def payment_methods_for(producer: Producer) -> list[str]:
     return [method for method in terms.payment_methods if provider_for(method).available_for(producer)]
 
 
+# Which payments go with which delivery: paying at the stall needs the buyer at the stall, cash
+# on delivery is paid to the courier; a transfer or PromptPay is paid ahead of either.
+PAYMENTS_BY_DELIVERY: dict[str, tuple[str, ...]] = {
+    DeliveryMethod.SHIPPING: (PaymentMethod.BANK_TRANSFER, PaymentMethod.PROMPTPAY, PaymentMethod.CASH_ON_DELIVERY),
+    DeliveryMethod.PICKUP: (PaymentMethod.BANK_TRANSFER, PaymentMethod.PROMPTPAY, PaymentMethod.PAY_AT_STALL),
+}
+
+
+def selling_ways(producer: Producer, *, pickup_events: list | None = None) -> dict[str, list[str]]:
+    """The ways a buyer can get and pay for the producer's products now: for each delivery the
+    producer offers, the payment methods it can take with it (payment_methods_for, paired by
+    PAYMENTS_BY_DELIVERY). Pick-up is offered only while the producer has a stall at a running
+    or coming event (`pickup_events`, read when not given). A delivery with no payment is left
+    out, so an empty answer means nobody could pay the producer at all."""
+    methods = payment_methods_for(producer)
+    if pickup_events is None:
+        pickup_events = pickup_events_for(producer)
+    ways = {}
+    for delivery, goes_with in PAYMENTS_BY_DELIVERY.items():
+        if delivery == DeliveryMethod.PICKUP and not pickup_events:
+            continue
+        payments = [method for method in methods if method in goes_with]
+        if payments:
+            ways[delivery] = payments
+    return ways
+
+
 # --- Placing orders ----------------------------------------------------------------------------
 
 
@@ -366,7 +393,7 @@ def _order_place(*, buyer, cart, checkout_token, address, choices) -> list[Order
         choice = choices.get(producer_id)
         if choice is None:
             raise ValidationError(_("Choose delivery and payment for %(name)s.") % {"name": producer.display_name})
-        plans.append((producer, producer_items, _validated_choice(producer, choice)))
+        plans.append((producer, producer_items, checkout_choice_check(producer=producer, choice=choice)))
     _check_unpaid_limits(buyer=buyer, items=items, new_orders=len(plans))
 
     orders = []
@@ -431,19 +458,43 @@ def _validate_address(address: dict) -> None:
         raise ValidationError(_("Fill in your name, phone and e-mail."))
 
 
-def _validated_choice(producer: Producer, choice: ProducerChoice) -> ProducerChoice:
+def checkout_choice_check(*, producer: Producer, choice: ProducerChoice) -> ProducerChoice:
+    """The buyer's delivery and payment for one producer, if the producer can take them together
+    (the pairs selling_ways offers); ValidationError saying what is wrong otherwise, or that the
+    producer can take no order at all now. Reads only (order_place calls it for every producer
+    inside its transaction; the checkout page, before asking for an address)."""
+    try:
+        return _checked_choice(producer, choice)
+    except ValidationError:
+        if not selling_ways(producer):
+            raise ValidationError(
+                _(
+                    "%(name)s cannot take orders at the moment: there is no way to pay it yet. "
+                    "Remove its products from your cart to order the rest."
+                )
+                % {"name": producer.display_name}
+            ) from None
+        raise
+
+
+def _checked_choice(producer: Producer, choice: ProducerChoice) -> ProducerChoice:
+    if choice.delivery not in DeliveryMethod.values:
+        raise ValidationError(_("Unknown delivery method."))
     if choice.payment not in payment_methods_for(producer):
         raise ValidationError(_("%(name)s does not take that payment method.") % {"name": producer.display_name})
     if choice.delivery == DeliveryMethod.PICKUP:
         allowed = {event.pk for event in pickup_events_for(producer)}
         if choice.pickup_event_id not in allowed:
             raise ValidationError(_("%(name)s has no stall at that event.") % {"name": producer.display_name})
-    elif choice.delivery == DeliveryMethod.SHIPPING:
+    else:
+        choice = ProducerChoice(delivery=choice.delivery, payment=choice.payment, pickup_event_id=None)
+    if choice.payment not in PAYMENTS_BY_DELIVERY[choice.delivery]:
         if choice.payment == PaymentMethod.PAY_AT_STALL:
             raise ValidationError(_("Paying at the stall needs pick-up at the stall."))
-        choice = ProducerChoice(delivery=choice.delivery, payment=choice.payment, pickup_event_id=None)
-    else:
-        raise ValidationError(_("Unknown delivery method."))
+        raise ValidationError(
+            _("%(payment)s does not go with %(delivery)s: choose another payment.")
+            % {"payment": PaymentMethod(choice.payment).label, "delivery": DeliveryMethod(choice.delivery).label}
+        )
     return choice
 
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import User
 
 from .models import PayoutChange, Producer, ProducerMembership, ProducerPhoto
+from .onboarding import Checklist, registered_steps
 from .services import invitations_for
 
 QUEUE_SEARCH_WORDS = 5
@@ -49,6 +50,12 @@ def dashboard_home(*, producer: Producer, user: User) -> dict:
         "open_invitations": list(producer.invitations.filter(answered_at__isnull=True).select_related("user")),
         "my_invitations": list(invitations_for(user)),
     }
+
+
+def onboarding_checklist(*, producer: Producer, is_manager: bool) -> Checklist:
+    """The group's onboarding checklist (producers/onboarding.py): every registered step in
+    order, its links as the reader may follow them (`is_manager`). A query or two per step."""
+    return Checklist(steps=[build(producer, is_manager=is_manager) for build in registered_steps()])
 
 
 # Where a word typed in the verification queue's search box may be found: the group's names and

@@ -4,6 +4,7 @@
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from places.models import Place
 from producers.models import CURRENCY_BY_COUNTRY, Producer
 
 from ..models import Category, CertificationType, Product, ProductPhoto, StarScheme
+from ..services import product_publish_refusal
 from .parse import (
     CERTIFICATION_PART_SEPARATOR,
     CERTIFICATION_SEPARATOR,
@@ -135,6 +137,12 @@ class _Catalogue:
         origins = {row.cells.get("origin", "").lower() for row in rows} - {""}
         self.places = {place.slug: place for place in Place.objects.with_ancestors().filter(slug__in=origins)}
 
+    @cached_property
+    def publish_refusal(self) -> ValidationError | None:
+        """Why no product of the producer may be published now (nobody could pay it), read
+        only when a row publishes one."""
+        return product_publish_refusal(producer=self.producer, name=_("This product"))
+
     def origin_allowed(self, place: Place) -> bool:
         """The places the listing form offers: tambons of the producer's province in Thailand,
         provinces of the producer's country elsewhere."""
@@ -251,6 +259,9 @@ def _check_row(catalogue: _Catalogue, source: SourceRow) -> ImportRow:
             "status",
             _("A product needs a photo before it is published: import it as draft, add photos, then publish it."),
         )
+    elif new_status == Product.Status.PUBLISHED and new_status != status_before and catalogue.publish_refusal is not None:
+        for message in catalogue.publish_refusal.messages:
+            row.add_problem("status", message)
 
     if row.action != NEW:
         certifications_changed = row.certifications is not None and _certification_key(row.certifications) != _certification_key(

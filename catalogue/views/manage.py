@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.views import ActionView, add_service_errors
+from producers.onboarding import sales_readiness
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY, ProducerMemberRequiredMixin
 
 from .. import services
@@ -56,6 +58,9 @@ class ListingListView(ProducerMemberRequiredMixin, TemplateView):
             "products": producer_listings(producer=self.producer, status=status),
             "status": status,
             "statuses": Product.Status.choices,
+            # Whether buyers could pay the group at all: the page says what is missing beside
+            # the Publish buttons, before one is pressed (catalogue.services.product_set_status).
+            "sales_readiness": sales_readiness(self.producer),
         }
 
 
@@ -126,8 +131,25 @@ class ListingActionView(ListingMixin, ActionView):
         return super().get_handler(name)
 
     def set_status(self, request, *args, status: str, **kwargs):
-        services.product_set_status(product=self.product, status=status)
+        try:
+            services.product_set_status(product=self.product, status=status)
+        except ValidationError as error:
+            if error.code != "cannot_be_paid":
+                raise
+            self.refused_unpayable(error)
+            return
         messages.success(request, _("%(name)s is now %(status)s.") % {"name": self.product.name, "status": Product.Status(status).label})
+
+    def refused_unpayable(self, error: ValidationError) -> None:
+        """The refusal, with a link to each page where what is missing is done (the ones this
+        member may open)."""
+        pages = {
+            remedy.url: remedy.link_text
+            for remedy in sales_readiness(self.producer).remedies
+            if remedy.url and (self.is_manager or not remedy.managers_only)
+        }
+        links = format_html_join(" · ", '<a href="{}">{}</a>', pages.items())
+        messages.error(self.request, format_html("{} {}", error.messages[0], links) if pages else error.messages[0])
 
     def action_duplicate(self, request, *args, **kwargs):
         copy = services.product_duplicate(product=self.product)

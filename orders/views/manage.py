@@ -23,6 +23,7 @@ from .. import services
 from ..forms import CancelForm, OrderFilterForm, SalesTermsForm, ShipForm, ShippingBandFormSet
 from ..lifecycles import ORDER_LIFECYCLE
 from ..models import DeliveryMethod, Order, PaymentMethod, PaymentSlip, SalesTerms
+from ..onboarding import sales_readiness_of
 from ..selectors import order_counts, producer_order, producer_orders, sender_address
 
 
@@ -206,7 +207,9 @@ class SalesTermsView(ProducerMemberRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form, bands = kwargs.pop("forms", None) or self.forms()
-        return super().get_context_data(**kwargs) | {"form": form, "bands": bands}
+        # What the saved terms let buyers choose now, or what would let them pay at all.
+        readiness = sales_readiness_of(self.producer)
+        return super().get_context_data(**kwargs) | {"form": form, "bands": bands, "sales_readiness": readiness}
 
     def post(self, request):
         form, bands = self.forms(request.POST)

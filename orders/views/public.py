@@ -104,9 +104,15 @@ class CheckoutView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView)
         chosen = kwargs.pop("chosen", {})
         options = checkout_options(groups=self.groups)
         for option in options:
+            # What the buyer chose before (a form shown again), where the producer takes it;
+            # else the default pair, which always goes together.
             previous = chosen.get(option["group"].producer.pk, {})
-            option["chosen_delivery"] = previous.get("delivery", "")
-            option["chosen_payment"] = previous.get("payment", "")
+            ways = option["ways"]
+            delivery = previous.get("delivery") if previous.get("delivery") in ways else option["default_delivery"]
+            payments = ways.get(delivery, [])
+            option["chosen_delivery"] = delivery
+            option["chosen_payment"] = previous.get("payment") if previous.get("payment") in payments else (payments or [""])[0]
+            option["chosen_event"] = services.parse_id(previous.get("event", ""))
         return super().get_context_data(**kwargs) | {
             "form": form,
             "options": options,
@@ -145,8 +151,13 @@ class CheckoutView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView)
             choices[pid] = services.ProducerChoice(
                 delivery=delivery, payment=chosen[pid]["payment"], pickup_event_id=services.parse_id(event)
             )
+        # A delivery and payment the producer cannot take together is said first (nothing is
+        # placed), not hidden behind an address the buyer would not need for it.
+        refused = self._refused_choices(choices)
         ships = any(choice.delivery == DeliveryMethod.SHIPPING for choice in choices.values())
-        if not form.is_valid() or (ships and not form.require_postal_address()):
+        if not form.is_valid() or refused or (ships and not form.require_postal_address()):
+            if refused:
+                form.add_error(None, refused)
             return self.render_to_response(self.get_context_data(form=form, chosen=chosen))
         try:
             orders = services.order_place(
@@ -157,6 +168,15 @@ class CheckoutView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView)
             self.groups = cart_groups(cart=self.cart)
             return self.render_to_response(self.get_context_data(form=form, chosen=chosen))
         return self._done(orders)
+
+    def _refused_choices(self, choices: dict) -> list[str]:
+        refused = []
+        for group in self.groups:
+            try:
+                services.checkout_choice_check(producer=group.producer, choice=choices[group.producer.pk])
+            except ValidationError as error:
+                refused.extend(error.messages)
+        return refused
 
     def _done(self, orders):
         self.request.session.pop(CHECKOUT_TOKEN_KEY, None)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import Category, Product
 from tests.pages import page_queries
-from tests.factories import log_in
+from tests.factories import accept_cash_on_delivery, log_in
 
 PRODUCTS = "/admin/catalogue/product/"
 CATEGORIES = "/admin/catalogue/category/"
@@ -68,7 +68,8 @@ def test_staff_cannot_add_change_or_delete_a_listing_by_hand(staff_client, make_
     assert (product.price, product.stock) == (100, 3)
 
 
-def test_staff_publish_listings_through_the_service_which_refuses_one_without_a_photo(staff_client, make_product):
+def test_staff_publish_listings_through_the_service_which_refuses_one_without_a_photo(staff_client, make_product, group_a):
+    accept_cash_on_delivery(group_a)
     with_photo = make_product(name_en="With a photo", photos=1)
     without_photo = make_product(name_en="Without a photo")
 

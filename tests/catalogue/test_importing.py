@@ -17,7 +17,7 @@ from django.urls import reverse
 from catalogue import importing, services
 from catalogue.models import Certification, Product
 from catalogue.services import LISTING_FIELDS
-from tests.factories import add_photo, log_in, tambon_of
+from tests.factories import accept_cash_on_delivery, add_photo, log_in, tambon_of
 from tests.producers import imagefiles
 
 IMPORT_URL = "/dashboard/products/import/"
@@ -339,6 +339,7 @@ def test_listings_import_updates_own_products_by_slug(group_a, make_product):
 
 
 def test_listings_import_publishes_a_product_with_photos_and_shows_it(group_a, make_product):
+    accept_cash_on_delivery(group_a)
     product = make_product(name_en="Indigo cloth")
     add_photo(product)
     import_file(group_a, csv_bytes([{"slug": product.slug, "category": "silk", "name_en": "Indigo cloth", "price": "850", "status": "published"}]))
@@ -425,6 +426,7 @@ def catalogue_of_a(group_a, group_b, make_product, tha_sawang):
         ],
     )
     add_photo(scarf)
+    accept_cash_on_delivery(group_a)
     services.product_set_status(product=scarf, status="published")
     tea = make_product(name_en="Mulberry leaf tea", category="tea", price=Decimal("90"), stock=0)
     theirs = make_product(name_en="Khon Kaen mudmee", producer=group_b)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from catalogue import services
 from catalogue.models import Category, Certification, Product, ProductPhoto
 from places.models import Place
-from tests.factories import add_photo, tambon_of
+from tests.factories import accept_cash_on_delivery, add_photo, tambon_of
 from tests.producers import imagefiles
 
 TCPS = {"kind": "tcps", "name": "", "number": "มผช. 57/2565", "year": 2022}
@@ -200,7 +200,8 @@ def test_publishing_without_a_photo_is_refused(make_product):
     assert product.status == Product.Status.DRAFT and product.published_at is None
 
 
-def test_publish_archive_and_back_to_draft(make_product):
+def test_publish_archive_and_back_to_draft(make_product, group_a):
+    accept_cash_on_delivery(group_a)
     product = make_product(photos=1)
 
     published = services.product_set_status(product=product, status="published")

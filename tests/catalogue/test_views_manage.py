@@ -11,7 +11,7 @@ from django.test import Client
 from catalogue.models import Certification, Product, ProductPhoto
 from producers.models import ProducerMembership
 from producers.views.mixins import CURRENT_PRODUCER_SESSION_KEY
-from tests.factories import ProducerMembershipFactory, add_photo, log_in, tambon_of
+from tests.factories import ProducerMembershipFactory, accept_cash_on_delivery, add_photo, log_in, tambon_of
 from tests.producers import imagefiles
 
 LISTINGS = "/dashboard/products/"
@@ -249,6 +249,7 @@ def test_publishing_without_a_photo_is_refused_with_a_clear_message(member, list
 
 def test_publish_archive_and_back_to_draft(member, client, listing):
     add_photo(listing)
+    accept_cash_on_delivery(listing.producer)
 
     response = member.post(action_url(listing), {"action": "published"}, follow=True)
     listing.refresh_from_db()
@@ -346,6 +347,7 @@ def test_an_upload_that_is_not_an_image_is_refused(member, listing):
 
 def test_deleting_the_last_photo_of_a_published_listing_returns_it_to_draft(member, listing):
     add_photo(listing)
+    accept_cash_on_delivery(listing.producer)
     member.post(action_url(listing), {"action": "published"})
     listing.refresh_from_db()
     assert listing.status == "published"

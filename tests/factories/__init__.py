@@ -3,7 +3,7 @@ Japanese. Listings, carts and orders are made through the services, so the tests
 states the site itself can reach. Everything is importable from `tests.factories`."""
 
 from .accounts import BACKEND, NEW_PASSWORD, TEST_PASSWORD, UserFactory, log_in, profile_form_data, signup_form_data
-from .catalogue import ProductFactory, add_photo, minutes_ago, publish
+from .catalogue import ProductFactory, accept_cash_on_delivery, add_photo, minutes_ago, publish
 from .events import EventFactory, OrganiserFactory, published_event, stall_at
 from .orders import ADDRESS, ORDER_NUMBER, cart_of, checkout_post, fill_cart, listing, make_shop, member_of, place_one, place_order
 from .places import tambon_of, thai_tambon
@@ -22,6 +22,7 @@ __all__ = [
     "ProducerPhotoFactory",
     "ProductFactory",
     "UserFactory",
+    "accept_cash_on_delivery",
     "add_photo",
     "cart_of",
     "checkout_post",

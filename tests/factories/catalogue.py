@@ -9,6 +9,8 @@ from faker import Faker
 
 from catalogue import services
 from catalogue.models import Category, Product, ProductPhoto
+from orders.models import SalesTerms
+from producers.onboarding import sales_readiness
 from tests.producers import imagefiles
 
 from .producers import ProducerFactory
@@ -64,14 +66,26 @@ def add_photo(product: Product, *, alt_text: str = "", name: str = "photo.jpg") 
 
 
 def publish(product: Product, *, published_at=None) -> Product:
-    """Publish a listing, adding a photo first if it has none."""
+    """Publish a listing, adding a photo first if it has none, and first letting its producer
+    take cash on delivery if buyers could not pay it at all (a plain ProducerFactory group has
+    no payout details): a product is published only when buyers can pay for it."""
     if not product.photos.exists():
         add_photo(product)
+    if not sales_readiness(product.producer).can_sell:
+        accept_cash_on_delivery(product.producer)
     product = services.product_set_status(product=product, status=Product.Status.PUBLISHED)
     if published_at is not None:
         Product.objects.filter(pk=product.pk).update(published_at=published_at)
         product.published_at = published_at
     return product
+
+
+def accept_cash_on_delivery(producer) -> SalesTerms:
+    """Let `producer` take cash on delivery (keeping its other terms): buyers can then pay it
+    for a shipped order without any payout details."""
+    terms, _created = SalesTerms.objects.update_or_create(producer=producer, defaults={"accepts_cash_on_delivery": True})
+    producer._state.fields_cache["sales_terms"] = terms  # the instance may remember it had none
+    return terms
 
 
 def minutes_ago(minutes: int):
