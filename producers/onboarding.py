@@ -141,15 +141,20 @@ def profile_step(producer: Producer, *, is_manager: bool) -> Step:
         missing.append(_("your story"))
     if not (producer.contact_phone or producer.contact_email or producer.line_id):
         missing.append(_("a phone number, e-mail or LINE ID"))
-    return Step(
+    return step_of_missing(
+        missing,
         key="profile",
         title=_("Complete your profile"),
-        state=StepState.TODO if missing else StepState.DONE,
-        detail=_("Still missing: %(missing)s.") % {"missing": ", ".join(missing)} if missing else "",
         unlocks=_("Our staff read it to verify your group; visitors see it on your public page."),
         url=reverse("producers:profile"),
         link_text=_("Edit the profile"),
     )
+
+
+def step_of_missing(missing: list, **fields) -> Step:
+    """A step that is done when nothing is `missing`, and otherwise says what is."""
+    detail = _("Still missing: %(missing)s.") % {"missing": ", ".join(missing)} if missing else ""
+    return Step(state=StepState.TODO if missing else StepState.DONE, detail=detail, **fields)
 
 
 def photos_step(producer: Producer, *, is_manager: bool) -> Step:
@@ -159,11 +164,10 @@ def photos_step(producer: Producer, *, is_manager: bool) -> Step:
         missing.append(_("a logo"))
     if not producer.photos.exists():
         missing.append(_("a photo of your group or workshop"))
-    return Step(
+    return step_of_missing(
+        missing,
         key="photos",
         title=_("Add a logo and photos"),
-        state=StepState.TODO if missing else StepState.DONE,
-        detail=_("Still missing: %(missing)s.") % {"missing": ", ".join(missing)} if missing else "",
         unlocks=_("Your public page shows who you are and how you work."),
         url=reverse("producers:photos"),
         link_text=_("Add photos"),
